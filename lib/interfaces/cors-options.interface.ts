@@ -1,0 +1,66 @@
+/**
+ * Which origins a policy allows.
+ *
+ * - `'*'`: any origin (never with credentials); `null` is not matched.
+ * - an exact origin, `'https://app.example.com'`, or a subdomain pattern, `'https://*.example.com'`
+ *   (one or more labels in place of `*`, same scheme and port);
+ * - a `RegExp` anchored with `^` and `$`, tested against the whole Origin header;
+ * - an array mixing all of these;
+ * - a function, sync or async, given the origin and the framework's request object.
+ *
+ * @example
+ * const origin: CorsOrigin = ['https://app.example.com', 'https://*.partner.example', /^https:\/\/pr-\d+\.preview\.example$/];
+ */
+export type CorsOrigin =
+  | string
+  | RegExp
+  | Array<string | RegExp>
+  | ((origin: string, request: unknown) => boolean | Promise<boolean>);
+
+/**
+ * The fields of a CORS policy. Every field is optional: a field left out is inherited
+ * (handler from controller, controller from the module's defaults).
+ *
+ * @example
+ * const partners: CorsPolicyOptions = { origin: 'https://partner.example', credentials: true, exposedHeaders: ['x-request-id'] };
+ */
+export interface CorsPolicyOptions {
+  /** Allowed origins. Default: none (secure by default). */
+  origin?: CorsOrigin;
+  /** Sends `Access-Control-Allow-Credentials: true`. Default `false`. */
+  credentials?: boolean;
+  /** Response headers the browser may expose to the page. Default `[]`. */
+  exposedHeaders?: string[];
+  /** Request headers a preflight may ask for. Default: whatever the preflight asks for. */
+  allowedHeaders?: string[] | '*';
+  /** Methods a preflight may ask for. Default: the methods routed at that path. */
+  methods?: string[];
+  /** `Access-Control-Max-Age` in seconds, an integer 0..86400. Default 600. */
+  maxAge?: number;
+  /** Answers Private Network Access preflights with `Access-Control-Allow-Private-Network: true`. Default `false`. */
+  allowPrivateNetwork?: boolean;
+  /** Status of a successful preflight, 200..299. Default 204. */
+  optionsSuccessStatus?: number;
+  /** How long an origin function may take before the request is denied, in ms. Default 1000. */
+  originTimeout?: number;
+}
+
+/**
+ * Options of `CorsModule.forRoot()`: the module-wide default policy, plus named policies
+ * that `@CorsPolicy('name')` refers to.
+ *
+ * @example
+ * CorsModule.forRoot({
+ *   origin: 'https://app.example.com',
+ *   policies: { partners: { origin: ['https://a.partner.example'], credentials: true } },
+ * });
+ */
+export interface CorsModuleOptions extends CorsPolicyOptions {
+  /** Named policies, referred to by `@CorsPolicy('name')`. Each inherits from the module's defaults. */
+  policies?: Record<string, CorsPolicyOptions>;
+  /** Logs why each request or preflight was denied, without raising the app's log level. Default `false`. */
+  debug?: boolean;
+}
+
+/** What `@CorsPolicy()` takes: fields, the name of a policy from `forRoot({ policies })`, or `false`. */
+export type CorsPolicyDeclaration = CorsPolicyOptions | string | false;
