@@ -1,5 +1,6 @@
 // This module's pure policy engine (lib/policy, no Nest), driven the way the library's responder
 // drives it per request, minus the route lookup. It imports the built files in dist/policy.
+import { URL } from 'node:url';
 import { PlainResponse } from './fixtures.mjs';
 
 /** A header writer over Node's response methods, like the library's Express platform. */
