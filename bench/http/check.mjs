@@ -11,10 +11,11 @@ import {
   controllerPath,
 } from '../config.mjs';
 
-export function request(port, method, path, headers) {
+export function request(port, method, path, headers, agent = false) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method, path, headers, agent: false },
+      // A large limit: some CORS layers reflect a hostile 1 MiB header into the response.
+      { host: '127.0.0.1', port, method, path, headers, agent, maxHeaderSize: 8 * 1024 * 1024 },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));

@@ -4,10 +4,13 @@ import { spawn } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
-import { KINDS } from '../config.mjs';
-import { sanityCheck } from './check.mjs';
+import http from 'node:http';
+import { ALLOWED_ORIGIN, KINDS, MODULE_VARIANTS, controllerPath } from '../config.mjs';
+import { hostilePreflights } from '../engine/fixtures.mjs';
+import { request, sanityCheck } from './check.mjs';
 import { load } from './load.mjs';
 
+const HEADER_LIMIT = 4 * 1024 * 1024;
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
 /** Starts one variant; resolves with { port, stop } once it listens. */
@@ -56,24 +59,37 @@ const expects2xx = (variant, kindName) =>
 
 /**
  * Runs the HTTP suite on one adapter.
- * Returns { samples: {kind: {variant: number[]}}, failures: string[], skipped: string[] }.
+ * Returns { samples: {kind: {variant: number[]}}, failures: string[], hostile }.
  */
 export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
-  const { rounds, seconds, warmupSeconds, kinds = Object.keys(KINDS), checkPaths } = opts;
+  const {
+    rounds,
+    seconds,
+    warmupSeconds,
+    kinds = Object.keys(KINDS),
+    checkPaths,
+    hostileRepeats = 0,
+  } = opts;
+  let hostile;
   const failures = [];
   const samples = {};
   for (const k of kinds) samples[k] = {};
 
   const servers = {};
   try {
-    // Start one at a time: a boot is CPU-heavy and would slow its neighbours' boots.
-    for (const v of variants) {
-      try {
-        servers[v] = await startServer(adapter, v, libEntry);
-      } catch (err) {
-        failures.push(`${adapter} ${v}: ${err.message}`);
-      }
-    }
+    // Every server raises Node's 16 KiB header limit, so that the hostile preflights reach the
+    // CORS layer at all (Node would refuse them with 431 first). It changes nothing else.
+    await Promise.all(
+      variants.map(async (v) => {
+        try {
+          servers[v] = await startServer(adapter, v, libEntry, [
+            `--max-http-header-size=${HEADER_LIMIT}`,
+          ]);
+        } catch (err) {
+          failures.push(`${adapter} ${v}: ${err.message}`);
+        }
+      }),
+    );
     for (const v of Object.keys(servers)) {
       const found = await sanityCheck(servers[v].port, v, { paths: checkPaths });
       if (found.length) {
@@ -116,8 +132,66 @@ export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
       }
       log(`  ${adapter}: round ${round + 1}/${rounds} done`);
     }
+    if (hostileRepeats > 0) {
+      hostile = await measureHostile(adapter, servers, live, hostileRepeats, failures);
+      log(`  ${adapter}: hostile preflights done`);
+    }
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
-  return { samples, failures };
+  return { samples, failures, hostile };
+}
+
+/**
+ * Hostile preflights over HTTP: the median time of one request, sent one at a time on one
+ * keep-alive connection, for each variant. The module must refuse each hostile one with 403.
+ */
+async function measureHostile(adapter, servers, variants, repeats, failures) {
+  const cases = hostilePreflights(ALLOWED_ORIGIN);
+  const out = {};
+  for (const v of variants) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const times = {};
+    const statuses = {};
+    try {
+      for (let i = 0; i < repeats + 1; i++) {
+        for (const [name, req] of Object.entries(cases)) {
+          const start = process.hrtime.bigint();
+          const res = await request(
+            servers[v].port,
+            req.method,
+            controllerPath(7),
+            req.headers,
+            agent,
+          );
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          if (i > 0) (times[name] ??= []).push(ms); // the first pass warms up
+          statuses[name] = res.status;
+        }
+      }
+    } finally {
+      agent.destroy();
+    }
+    if (MODULE_VARIANTS.includes(v)) {
+      for (const [name, status] of Object.entries(statuses)) {
+        const expected = name === 'normal preflight' ? 204 : 403;
+        if (status !== expected) {
+          failures.push(`${adapter} ${v} ${name}: status ${status}, expected ${expected}`);
+        }
+      }
+    }
+    out[v] = Object.fromEntries(
+      Object.entries(times).map(([name, list]) => [
+        name,
+        { ms: median(list), status: statuses[name] },
+      ]),
+    );
+  }
+  return out;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -1,0 +1,184 @@
+// `npm run bench`: builds the library if dist/ is stale, then runs the HTTP throughput suite on
+// Express and Fastify, the policy engine alone and the hostile preflights; prints the tables and
+// writes them, with the environment, to bench/RESULTS.md.
+//
+//   npm run bench                 the full run (about 10 minutes)
+//   npm run bench -- --quick      a smoke run for CI (under 30 s); checks, does not measure
+//   options: --adapters=express,fastify  --rounds=N  --seconds=S  --no-http  --no-engine
+//            --out=FILE (default bench/RESULTS.md; a quick run writes no file unless given)
+//
+// Exits non-zero when a variant answers wrongly, fails under load, or an engine check fails.
+// A missed target is reported, not a failure.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { URL, fileURLToPath, pathToFileURL } from 'node:url';
+import { ADAPTERS, VARIANTS } from './config.mjs';
+import { driverName } from './http/load.mjs';
+import { runHttpSuite } from './http/suite.mjs';
+import { renderReport } from './report.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const started = Date.now();
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+};
+const quick = flag('quick');
+const adapters = option('adapters', ADAPTERS.join(',')).split(',');
+const settings = quick
+  ? { rounds: 1, seconds: 1, warmupSeconds: 0, kinds: ['GET allowed'], checkPaths: [0, 1, 49] }
+  : { rounds: 4, seconds: 3, warmupSeconds: 1, hostileRepeats: 15 };
+settings.rounds = Number(option('rounds', settings.rounds));
+settings.seconds = Number(option('seconds', settings.seconds));
+settings.hostileRepeats ??= 1;
+const out = option('out', quick ? undefined : path.join(ROOT, 'bench', 'RESULTS.md'));
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const failures = [];
+
+/** Builds dist/ with tsc unless it is newer than every file of lib/. */
+function ensureBuilt() {
+  const entry = path.join(ROOT, 'dist', 'index.js');
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  const sources = Math.max(
+    newest(path.join(ROOT, 'lib')),
+    statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
+  if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
+    log('building the library (tsc -p tsconfig.build.json)');
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('the library does not build');
+  }
+  return pathToFileURL(entry).href;
+}
+
+function versionOf(name, from = ROOT) {
+  try {
+    const req = createRequire(path.join(from, 'package.json'));
+    let dir = path.dirname(req.resolve(name));
+    while (
+      !existsSync(path.join(dir, 'package.json')) ||
+      path.basename(dir) === 'dist' ||
+      path.basename(dir) === 'lib'
+    ) {
+      dir = path.dirname(dir);
+    }
+    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+
+function environment() {
+  const git = (...a) => {
+    try {
+      return execFileSync('git', a, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  const dirty = git('status', '--porcelain', '--', 'lib') ? ' with uncommitted lib/ changes' : '';
+  const self = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const pe = path.dirname(
+    createRequire(path.join(ROOT, 'package.json')).resolve('@nestjs/platform-express'),
+  );
+  const pf = path.dirname(
+    createRequire(path.join(ROOT, 'package.json')).resolve('@nestjs/platform-fastify'),
+  );
+  const pkgs = [
+    `nestjs-cors-policy ${self.version} (commit ${commit}${dirty})`,
+    `@nestjs/core ${versionOf('@nestjs/core')}`,
+    `@nestjs/platform-express ${versionOf('@nestjs/platform-express')}`,
+    `@nestjs/platform-fastify ${versionOf('@nestjs/platform-fastify')}`,
+    `express ${versionOf('express', pe)}`,
+    `fastify ${versionOf('fastify', pf)}`,
+    `cors ${versionOf('cors', pe)}`,
+    `@fastify/cors ${versionOf('@fastify/cors', pf)}`,
+    `tinybench ${versionOf('tinybench')}`,
+  ];
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    driver: driverName(),
+    httpSettings: `${settings.rounds} round(s) of ${settings.seconds} s per variant and request, after a ${settings.warmupSeconds} s warm-up per cell; variants alternate within each round, the first one rotating`,
+    packages: pkgs.join(', '),
+    loadBefore: os.loadavg()[0].toFixed(2),
+  };
+}
+
+function runEngine(impl, distUrl) {
+  const script = fileURLToPath(new URL('./engine/run-engine.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [script, JSON.stringify({ impl, distUrl, quick })], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`engine bench (${impl}) failed:\n${r.stderr}`);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop());
+  failures.push(...result.failures);
+  return result;
+}
+
+async function main() {
+  const libEntry = ensureBuilt();
+  const distUrl = new URL('./', libEntry).href;
+  const env = environment();
+  const http = {};
+  if (!flag('no-http')) {
+    for (const adapter of adapters) {
+      log(`HTTP suite on ${adapter}`);
+      const r = await runHttpSuite(adapter, VARIANTS, libEntry, settings, log);
+      failures.push(...r.failures);
+      http[adapter] = r;
+    }
+  }
+  let engine;
+  if (!flag('no-engine')) {
+    log('policy engine: module');
+    const module = runEngine('module', distUrl);
+    log('policy engine: cors package');
+    const cors = runEngine('cors', distUrl);
+    engine = { module, cors };
+  }
+  env.loadAfter = os.loadavg()[0].toFixed(2);
+  const notesFile = fileURLToPath(new URL('./NOTES.md', import.meta.url));
+  const notes = !quick && existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
+  const report = renderReport({ env, http, engine, failures, notes, quick });
+  process.stdout.write(report);
+  if (out) {
+    writeFileSync(out, report);
+    log(`written to ${path.relative(process.cwd(), out)}`);
+  }
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failures.length) {
+    log(`${failures.length} failure(s):\n${failures.join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  log(err.stack ?? String(err));
+  process.exitCode = 1;
+});
