@@ -29,6 +29,8 @@ export function controllerPath(i) {
 }
 
 export const VARIANTS = ['baseline', 'static', 'enableCors', 'module-global', 'module-per-route'];
+/** Not CORS variants: they show where the cost of a variant comes from. */
+export const DIAGNOSTIC_VARIANTS = ['noop-interceptor'];
 export const MODULE_VARIANTS = ['module-global', 'module-per-route'];
 export const ADAPTERS = ['express', 'fastify'];
 

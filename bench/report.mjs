@@ -1,5 +1,5 @@
 // Turns the raw figures into tables: the same Markdown is printed and written to bench/RESULTS.md.
-import { ADAPTERS, KINDS, VARIANTS } from './config.mjs';
+import { ADAPTERS, DIAGNOSTIC_VARIANTS, KINDS, VARIANTS } from './config.mjs';
 import { median } from './http/suite.mjs';
 
 const RATIOS = [
@@ -12,6 +12,7 @@ const RATIOS = [
   ['module-per-route', 'baseline'],
   ['enableCors', 'baseline'],
   ['static', 'baseline'],
+  ['noop-interceptor', 'baseline'],
 ];
 const SHORT = {
   baseline: 'baseline',
@@ -19,6 +20,7 @@ const SHORT = {
   enableCors: 'enableCors',
   'module-global': 'global',
   'module-per-route': 'per-route',
+  'noop-interceptor': 'noop-interceptor *',
 };
 
 /** Median over rounds of the ratio a/b measured within each round: drift cancels out. */
@@ -44,12 +46,12 @@ const table = (head, rows) =>
 
 function httpTables(adapter, samples) {
   const kinds = Object.keys(KINDS).filter((k) => samples[k]);
+  const shown = [...VARIANTS, ...DIAGNOSTIC_VARIANTS].filter((v) =>
+    kinds.some((k) => samples[k][v]),
+  );
   const rps = table(
-    ['request', ...VARIANTS],
-    kinds.map((k) => [
-      k,
-      ...VARIANTS.map((v) => (samples[k][v] ? num(median(samples[k][v])) : '—')),
-    ]),
+    ['request', ...shown.map((v) => (DIAGNOSTIC_VARIANTS.includes(v) ? `${v} *` : v))],
+    kinds.map((k) => [k, ...shown.map((v) => (samples[k][v] ? num(median(samples[k][v])) : '—'))]),
   );
   const ratios = table(
     ['request', ...RATIOS.map(([a, b]) => `${SHORT[a]} / ${SHORT[b]}`)],
@@ -114,7 +116,7 @@ function hostileTables(engine, http) {
   for (const adapter of ADAPTERS) {
     const h = http[adapter]?.hostile;
     if (!h) continue;
-    const variants = VARIANTS.filter((v) => h[v]);
+    const variants = [...VARIANTS, ...DIAGNOSTIC_VARIANTS].filter((v) => h[v]);
     const cases = Object.keys(h[variants[0]] ?? {});
     out +=
       `\n\nOver HTTP, ${adapter}: median ms per request (status), one request at a time:\n\n` +
@@ -259,7 +261,10 @@ export function renderReport({ env, http, engine, failures, notes, quick }) {
         'over all 50 paths. The ratios are the figures to compare: absolute req/s depend on the ' +
         'machine and on its neighbours. `static` sends its headers on every response (it has no ' +
         'matching at all), so it is the limit for the allowed-origin GET and the preflight only. ' +
-        'The baseline has no CORS layer and answers a preflight with 404, so it has no preflight figure.\n\n' +
+        'The baseline has no CORS layer and answers a preflight with 404, so it has no preflight figure. ' +
+        '`noop-interceptor *` is a diagnostic, not a CORS variant: the baseline plus one global ' +
+        'interceptor that only returns `next.handle()`, i.e. what Nest charges for any global ' +
+        'interceptor, which the module registers.\n\n' +
         httpParts.join('\n\n'),
     );
   }

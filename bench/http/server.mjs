@@ -6,14 +6,16 @@
 // Every variant registers the same 50 controllers (GET and POST on /cN/items), so routing costs
 // the same everywhere and only the CORS layer differs.
 import 'reflect-metadata';
-import { Controller, Get, Module, Post } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, Injectable, Module, Post } from '@nestjs/common';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import {
   ALLOWED_ORIGIN,
   CONTROLLERS,
   EXPOSED_HEADERS,
   MAX_AGE,
+  DIAGNOSTIC_VARIANTS,
   ORIGINS,
+  VARIANTS,
   controllerOrigins,
 } from '../config.mjs';
 
@@ -125,8 +127,20 @@ async function main() {
   } else if (variant === 'module-per-route') {
     imports.push(lib.CorsModule.forRoot({}));
   }
+  const providers = [];
+  if (variant === 'noop-interceptor') {
+    // Diagnostic, not a CORS variant: the baseline plus one global interceptor that does
+    // nothing, i.e. what Nest charges for any global interceptor.
+    class NoopInterceptor {
+      intercept(_context, next) {
+        return next.handle();
+      }
+    }
+    Injectable()(NoopInterceptor);
+    providers.push({ provide: APP_INTERCEPTOR, useClass: NoopInterceptor });
+  }
   class AppModule {}
-  Module({ imports, controllers })(AppModule);
+  Module({ imports, controllers, providers })(AppModule);
 
   let adapter;
   if (adapterName === 'express') {
@@ -150,9 +164,7 @@ async function main() {
       maxAge: MAX_AGE,
     });
   }
-  if (
-    !['baseline', 'static', 'enableCors', 'module-global', 'module-per-route'].includes(variant)
-  ) {
+  if (![...VARIANTS, ...DIAGNOSTIC_VARIANTS].includes(variant)) {
     throw new Error(`unknown variant ${variant}`);
   }
 
