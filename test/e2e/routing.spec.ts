@@ -99,14 +99,15 @@ describe.each(adapters)('header versioning on %s', (_platform, makeAdapter) => {
 describe.each(adapters)("an app's own request hook on %s", (_platform, makeAdapter) => {
   it('still runs, after the CORS hook', async () => {
     const seen: string[] = [];
-    const app = await createApp(RoutingAppModule, makeAdapter, (nest) =>
+    const app = await createApp(RoutingAppModule, makeAdapter, (nest) => {
+      nest.enableVersioning({ type: VersioningType.URI });
       nest
         .getHttpAdapter()
         .setOnRequestHook((req: { url: string }, _res: unknown, done: () => void) => {
           seen.push(req.url);
           done();
-        }),
-    );
+        });
+    });
     const res = await request(app.getHttpServer()).get('/health').set('Origin', APP).expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(seen).toEqual(['/health']);
