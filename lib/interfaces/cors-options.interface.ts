@@ -64,3 +64,17 @@ export interface CorsModuleOptions extends CorsPolicyOptions {
 
 /** What `@CorsPolicy()` takes: fields, the name of a policy from `forRoot({ policies })`, or `false`. */
 export type CorsPolicyDeclaration = CorsPolicyOptions | string | false;
+
+/**
+ * A class that builds the module's options, for `CorsModule.forRootAsync({ useClass })`.
+ *
+ * @example
+ * \@Injectable()
+ * class CorsConfig implements CorsOptionsFactory {
+ *   constructor(private readonly config: ConfigService) {}
+ *   createCorsOptions() { return { origin: this.config.get('CORS_ORIGINS').split(',') }; }
+ * }
+ */
+export interface CorsOptionsFactory {
+  createCorsOptions(): CorsModuleOptions | Promise<CorsModuleOptions>;
+}

@@ -1,0 +1,14 @@
+export { CorsModule } from './cors.module.js';
+export { CorsPolicy } from './decorators/cors-policy.decorator.js';
+export {
+  CorsConfigurationError,
+  type CorsConfigurationIssue,
+} from './policy/configuration-issue.js';
+export { POLICY_DEFAULTS } from './policy/compile-policy.js';
+export type {
+  CorsModuleOptions,
+  CorsOptionsFactory,
+  CorsOrigin,
+  CorsPolicyDeclaration,
+  CorsPolicyOptions,
+} from './interfaces/cors-options.interface.js';

@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderWriter } from '../policy/decide.js';
+import { mergeVary } from '../policy/vary.js';
+
+/**
+ * Everything that differs between Express and Fastify, in one place: reading the request,
+ * writing headers and ending a preflight. Both request objects expose Node's `headers`,
+ * `method` and `url`; the responses differ.
+ */
+export interface HttpPlatform<Req = any, Res = any> extends HeaderWriter<Res> {
+  readonly name: string;
+  remove(response: Res, name: string): void;
+  /** Ends the response with `status` and no body. */
+  end(response: Res, status: number): void;
+  headersOf(request: Req): IncomingHttpHeaders;
+  methodOf(request: Req): string;
+  urlOf(request: Req): string;
+}
+
+interface NodeResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  getHeader(name: string): string | string[] | number | undefined;
+  removeHeader(name: string): unknown;
+  end(): unknown;
+}
+
+interface FastifyReply {
+  header(name: string, value: string): unknown;
+  getHeader(name: string): string | string[] | number | undefined;
+  removeHeader(name: string): unknown;
+  code(status: number): { send(): unknown };
+  raw: NodeResponse;
+}
+
+interface NodeLikeRequest {
+  headers: IncomingHttpHeaders;
+  method?: string;
+  url?: string;
+}
+
+const expressPlatform: HttpPlatform<NodeLikeRequest, NodeResponse> = {
+  name: 'express',
+  set: (res, name, value) => res.setHeader(name, value),
+  appendVary(res, names) {
+    const merged = mergeVary(res.getHeader('vary'), names);
+    if (merged !== undefined) res.setHeader('Vary', merged);
+  },
+  remove: (res, name) => res.removeHeader(name),
+  end(res, status) {
+    res.statusCode = status;
+    res.setHeader('Content-Length', '0');
+    res.end();
+  },
+  headersOf: (req) => req.headers,
+  methodOf: (req) => req.method ?? '',
+  urlOf: (req) => req.url ?? '',
+};
+
+const fastifyPlatform: HttpPlatform<NodeLikeRequest, FastifyReply> = {
+  name: 'fastify',
+  // `reply.header()` is the cheapest write, and Fastify keeps it for error responses too.
+  set: (reply, name, value) => reply.header(name, value),
+  appendVary(reply, names) {
+    const merged = mergeVary(reply.getHeader('vary'), names);
+    if (merged !== undefined) reply.header('Vary', merged);
+  },
+  remove: (reply, name) => reply.removeHeader(name),
+  end(reply, status) {
+    reply.header('Content-Length', '0');
+    reply.code(status).send();
+  },
+  headersOf: (req) => req.headers,
+  methodOf: (req) => req.method ?? '',
+  urlOf: (req) => req.url ?? '',
+};
+
+/** The platform of a Nest HTTP adapter, from `httpAdapter.getType()`. */
+export function platformOf(adapterType: string): HttpPlatform | undefined {
+  if (adapterType === 'express') return expressPlatform;
+  if (adapterType === 'fastify') return fastifyPlatform;
+  return undefined;
+}
+
+/** The path of a request target, without the query string. */
+export function pathnameOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

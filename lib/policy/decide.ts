@@ -1,0 +1,135 @@
+import type { CompiledPolicy } from './compile-policy.js';
+import { isSerializedOrigin, matchStaticOrigin } from './origin.js';
+import { isToken, parseRequestHeaders } from './tokens.js';
+import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
+
+/** How headers reach a response; one implementation per HTTP platform, none of it here. */
+export interface HeaderWriter<Res> {
+  set(response: Res, name: string, value: string): void;
+  appendVary(response: Res, names: string): void;
+}
+
+/** `true` when allowed, otherwise the reason it was denied (never sent to the client). */
+export type Verdict = true | string;
+
+/**
+ * Decides whether `origin` is allowed. Static rules answer synchronously; an origin function may
+ * answer with a promise. Never throws and never allows on failure: a function that throws,
+ * rejects or outlives `originTimeout` denies the request, and `onFailure` hears about it.
+ */
+export function checkOrigin(
+  policy: CompiledPolicy,
+  origin: string,
+  request: unknown,
+  onFailure: (error: unknown) => void,
+): Verdict | Promise<Verdict> {
+  const matcher = policy.origin;
+  if (matchStaticOrigin(matcher, origin)) return true;
+  if (!matcher.predicate)
+    return matcher.none ? 'no origin is allowed by this policy' : 'origin not allowed';
+  if (origin !== 'null' && !isSerializedOrigin(origin)) return 'origin is malformed';
+  let answer: boolean | Promise<boolean>;
+  try {
+    answer = matcher.predicate(origin, request);
+  } catch (error) {
+    onFailure(error);
+    return 'origin function threw';
+  }
+  if (!isPromiseLike(answer)) return answer === true ? true : 'origin function returned false';
+  return withTimeout(Promise.resolve(answer), policy.originTimeout).then(
+    (allowed) => (allowed === true ? true : 'origin function returned false'),
+    (error: unknown) => {
+      onFailure(error);
+      return error instanceof OriginTimeoutError ? error.message : 'origin function rejected';
+    },
+  );
+}
+
+/**
+ * Checks the method and headers a preflight asks for: either the value for
+ * `Access-Control-Allow-Headers` (the requested names, lower-case; possibly empty), or why not.
+ */
+export function checkPreflightRequest(
+  policy: CompiledPolicy,
+  method: string,
+  requestHeaders: string | undefined,
+): { allowHeaders: string } | { denied: string } {
+  if (!isToken(method)) return { denied: 'Access-Control-Request-Method is not a method token' };
+  if (policy.methods && !policy.methods.has(method))
+    return { denied: `method ${method} not allowed` };
+  if (requestHeaders === undefined || requestHeaders === '') return { allowHeaders: '' };
+  const names = parseRequestHeaders(requestHeaders);
+  if (!names) return { denied: 'Access-Control-Request-Headers is malformed or over 8 KiB' };
+  const allowed = policy.allowedHeaders;
+  if (allowed) {
+    for (const name of names) {
+      if (!allowed.has(name)) return { denied: `header ${name} not allowed` };
+    }
+  }
+  return { allowHeaders: names.join(', ') };
+}
+
+/** Headers of an actual (non-preflight) response from an allowed origin. */
+export function writeAllowedActual<Res>(
+  policy: CompiledPolicy,
+  origin: string,
+  response: Res,
+  writer: HeaderWriter<Res>,
+): void {
+  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
+  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
+  if (policy.exposeHeaders)
+    writer.set(response, 'Access-Control-Expose-Headers', policy.exposeHeaders);
+}
+
+/** `Vary` of every actual response of a route whose answer depends on the Origin. */
+export function writeActualVary<Res>(
+  policy: CompiledPolicy,
+  response: Res,
+  writer: HeaderWriter<Res>,
+): void {
+  if (policy.varyOnOrigin) writer.appendVary(response, VARY_ACTUAL);
+}
+
+/** `Vary` of every preflight response, allowed or denied. */
+export function preflightVary(policy: CompiledPolicy | undefined): string {
+  return policy?.allowPrivateNetwork ? VARY_PREFLIGHT_PRIVATE_NETWORK : VARY_PREFLIGHT;
+}
+
+/** Headers of a successful preflight. */
+export function writeAllowedPreflight<Res>(
+  policy: CompiledPolicy,
+  origin: string,
+  method: string,
+  allowHeaders: string,
+  privateNetworkRequested: boolean,
+  response: Res,
+  writer: HeaderWriter<Res>,
+): void {
+  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
+  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
+  writer.set(response, 'Access-Control-Allow-Methods', method);
+  if (allowHeaders !== '') writer.set(response, 'Access-Control-Allow-Headers', allowHeaders);
+  writer.set(response, 'Access-Control-Max-Age', policy.maxAge);
+  if (privateNetworkRequested && policy.allowPrivateNetwork) {
+    writer.set(response, 'Access-Control-Allow-Private-Network', 'true');
+  }
+}
+
+class OriginTimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new OriginTimeoutError(`origin function did not answer within ${ms} ms`)),
+      ms,
+    );
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,151 @@
+import { getPublicSuffix } from 'tldts';
+
+/** Longest Origin header looked at; longer values are denied without further work. */
+export const MAX_ORIGIN_LENGTH = 1024;
+
+/**
+ * A serialized origin as browsers send it: lower-case scheme and host, punycode, optional port.
+ * Linear (no nested quantifiers), and only run on values already bounded by MAX_ORIGIN_LENGTH.
+ */
+const SERIALIZED_ORIGIN =
+  /^[a-z][a-z0-9+.-]*:\/\/(?:[a-z0-9._~!$&'()*+,;=%-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
+const HOST_LABELS = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+
+/** An origin from the configuration, normalised, or the reason it was refused. */
+export type ConfiguredOrigin =
+  | { kind: 'exact'; origin: string }
+  | {
+      kind: 'pattern';
+      scheme: string;
+      suffix: string;
+      port: string;
+      key: string;
+      insecure: boolean;
+    }
+  | { kind: 'invalid'; message: string };
+
+/**
+ * Normalises one origin string from the configuration: an exact origin or a subdomain pattern
+ * `scheme://*.domain[:port]`. Lower-cases scheme and host and converts IDN hosts to punycode,
+ * so that the request's Origin can then be compared byte for byte.
+ */
+export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
+  const invalid = (message: string): ConfiguredOrigin => ({ kind: 'invalid', message });
+  if (value === 'null') {
+    return invalid(
+      "the origin 'null' is sent by sandboxed iframes, file: pages and some redirects; trusting it lets any page in",
+    );
+  }
+  if (value.trim() !== value || value === '')
+    return invalid(`origin '${value}' is empty or has surrounding white space`);
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(value);
+  if (!schemeMatch)
+    return invalid(`origin '${value}' has no scheme; write it as 'https://host[:port]'`);
+  const [, scheme, rest] = schemeMatch;
+  if (/[/?#]/.test(rest)) {
+    return invalid(
+      `origin '${value}' has a path, a trailing slash, a query or a fragment; an origin is 'scheme://host[:port]' only`,
+    );
+  }
+  if (rest.includes('@'))
+    return invalid(`origin '${value}' has userinfo; an origin is 'scheme://host[:port]' only`);
+  const isPattern = rest.startsWith('*.');
+  if ((isPattern ? rest.slice(1) : rest).includes('*')) {
+    return invalid(
+      `origin '${value}' has a wildcard that is not the whole leftmost label; the only pattern is 'https://*.example.com'`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(`${scheme}://${isPattern ? `x${rest.slice(1)}` : rest}`);
+  } catch {
+    return invalid(`origin '${value}' is not a valid origin`);
+  }
+  if (url.hostname === '') return invalid(`origin '${value}' has no host`);
+  const explicitPort = /:(\d+)$/.exec(rest)?.[1];
+  if (explicitPort !== undefined && url.port === '') {
+    return invalid(
+      `origin '${value}' names the default port :${explicitPort}; browsers never send it, so it would never match`,
+    );
+  }
+  const protocol = url.protocol;
+  const port = url.port === '' ? '' : `:${url.port}`;
+  if (!isPattern) return { kind: 'exact', origin: `${protocol}//${url.host}` };
+
+  const domain = url.hostname.slice(2);
+  if (/^[0-9.]+$/.test(domain) || domain.startsWith('[')) {
+    return invalid(`pattern '${value}' covers an IP address; wildcards apply to domain names only`);
+  }
+  if (domain !== 'localhost' && getPublicSuffix(domain, { allowPrivateDomains: true }) === domain) {
+    return invalid(
+      `pattern '${value}' covers the public suffix '${domain}', so it matches sites of anyone`,
+    );
+  }
+  const suffix = `.${domain}`;
+  const key = `${protocol}//*${suffix}${port}`;
+  return {
+    kind: 'pattern',
+    scheme: `${protocol}//`,
+    suffix,
+    port,
+    key,
+    insecure: protocol === 'http:' || protocol === 'ws:',
+  };
+}
+
+/** A RegExp can only be trusted with origins when it is anchored at both ends and stateless. */
+export function regExpProblem(re: RegExp): string | undefined {
+  const { source, flags } = re;
+  const anchoredEnd = source.endsWith('$') && !source.endsWith('\\$');
+  if (!source.startsWith('^') || !anchoredEnd) {
+    return `RegExp ${re} is not anchored with ^ and $, so it also matches look-alike origins such as 'https://example.com.evil.net'`;
+  }
+  if (flags.includes('g') || flags.includes('y')) {
+    return `RegExp ${re} has the ${flags.includes('g') ? 'g' : 'y'} flag, which makes test() depend on the previous call`;
+  }
+  return undefined;
+}
+
+/** Compiled origin rules of one policy. Frozen; shared by every request. */
+export interface OriginMatcher {
+  readonly any: boolean;
+  readonly exact: ReadonlySet<string>;
+  /** Pattern keys `scheme://*.suffix:port`, looked up per label of the request's host. */
+  readonly patterns: ReadonlySet<string>;
+  readonly regExps: readonly RegExp[];
+  readonly predicate:
+    ((origin: string, request: unknown) => boolean | Promise<boolean>) | undefined;
+  /** Nothing can ever match: no origin work is done at all. */
+  readonly none: boolean;
+}
+
+export function isSerializedOrigin(origin: string): boolean {
+  return origin.length <= MAX_ORIGIN_LENGTH && SERIALIZED_ORIGIN.test(origin);
+}
+
+/** Matches a request's Origin against the static rules: exact, `*`, pattern, RegExp. */
+export function matchStaticOrigin(matcher: OriginMatcher, origin: string): boolean {
+  if (matcher.exact.has(origin)) return true;
+  if (!isSerializedOrigin(origin) || origin === 'null') return false;
+  if (matcher.any) return true;
+  if (matcher.patterns.size > 0 && matchesPattern(matcher.patterns, origin)) return true;
+  for (const re of matcher.regExps) {
+    if (re.test(origin)) return true;
+  }
+  return false;
+}
+
+/** Looks up `scheme://*.<suffix>:port` for each suffix of the host that leaves at least one label. */
+function matchesPattern(patterns: ReadonlySet<string>, origin: string): boolean {
+  const hostStart = origin.indexOf('://') + 3;
+  const portStart = origin.indexOf(':', hostStart);
+  const hostEnd = portStart === -1 ? origin.length : portStart;
+  const host = origin.slice(hostStart, hostEnd);
+  if (!HOST_LABELS.test(host)) return false;
+  const scheme = origin.slice(0, hostStart);
+  const port = origin.slice(hostEnd);
+  for (let dot = host.indexOf('.'); dot > 0; dot = host.indexOf('.', dot + 1)) {
+    if (patterns.has(`${scheme}*${host.slice(dot)}${port}`)) return true;
+  }
+  return false;
+}

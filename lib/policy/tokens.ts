@@ -1,0 +1,29 @@
+/** RFC 9110 `token`: the syntax of method and header names. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Methods a browser never lets a page send, and which no CORS policy may allow. */
+export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** The longest `Access-Control-Request-Headers` a preflight may send; longer ones are denied unread. */
+export const MAX_REQUEST_HEADERS_LENGTH = 8 * 1024;
+
+export function isToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
+/**
+ * Parses `Access-Control-Request-Headers` into lower-case names.
+ * Returns `undefined` for a value that is too long or holds anything but a comma list of tokens,
+ * so that a hostile list is refused after one bounded pass.
+ */
+export function parseRequestHeaders(value: string): string[] | undefined {
+  if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
+  const names: string[] = [];
+  for (const part of value.split(',')) {
+    const name = part.trim();
+    if (name === '') continue;
+    if (!TOKEN.test(name)) return undefined;
+    names.push(name.toLowerCase());
+  }
+  return names;
+}
