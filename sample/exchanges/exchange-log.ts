@@ -43,6 +43,10 @@ export class ExchangeLog {
     });
   }
 
+  all(): readonly Exchange[] {
+    return this.exchanges;
+  }
+
   withTag(tag: string): Exchange[] {
     return this.exchanges.filter((exchange) => exchange.tag === tag);
   }
