@@ -1,7 +1,7 @@
 // Module hooks (see register.mjs): `.js` specifiers resolve to the `.ts` file next to them (NodeNext
 // style imports), and `.ts` files are transpiled with the project's tsconfig, decorator metadata included.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import ts from 'typescript';
 
 const tsconfigPath = fileURLToPath(new URL('../tsconfig.json', import.meta.url));

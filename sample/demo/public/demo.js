@@ -1,3 +1,4 @@
+/* global document, window, location, fetch -- browser code, served to the demo page */
 // The demo page: runs every scenario in order, from the origin each one names, and shows what the
 // browser did next to what was expected.
 import { runRequest } from './runner.js';
@@ -111,10 +112,12 @@ function describeExchanges(exchanges) {
           ([name, value]) => `  ${name}: ${name === 'set-cookie' ? hideCookieValue(value) : value}`,
         )
         .join('\n');
-      const none = exchange.headers['access-control-allow-origin']
-        ? ''
-        : '\n  (no Access-Control-Allow-Origin)';
-      return `${exchange.method} → ${exchange.status}\n${headers}${none}`;
+      const lines = [`${exchange.method} → ${exchange.status}`];
+      if (headers) lines.push(headers);
+      if (!exchange.headers['access-control-allow-origin']) {
+        lines.push('  (no Access-Control-Allow-Origin)');
+      }
+      return lines.join('\n');
     })
     .join('\n');
 }

@@ -1,3 +1,4 @@
+/* global document, window, location -- browser code, served to the demo frames */
 // Runs requests for the demo page from this frame's origin (partner, look-alike, outsider).
 import { runRequest } from './runner.js';
 

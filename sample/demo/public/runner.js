@@ -1,3 +1,4 @@
+/* global fetch -- browser code */
 // Sends one scenario's request with fetch() and reports what the browser let the page see.
 // Shared by the demo page (requests from its own origin) and frame.html (requests from the others).
 
