@@ -50,11 +50,6 @@ export class ExchangeLog {
   withTag(tag: string): Exchange[] {
     return this.exchanges.filter((exchange) => exchange.tag === tag);
   }
-
-  /** How many requests with this method reached this path. */
-  count(method: string, path: string): number {
-    return this.exchanges.filter((e) => e.method === method && e.path === path).length;
-  }
 }
 
 /**
