@@ -241,6 +241,16 @@ describe('checkCombination', () => {
     ]);
   });
 
+  it("refuses allowedHeaders containing '*' as an item with credentials", () => {
+    expect(
+      combinationIssues({
+        origin: 'https://app.example.com',
+        credentials: true,
+        allowedHeaders: ['content-type', '*'],
+      }).map((issue) => issue.message),
+    ).toEqual([expect.stringMatching(/^allowedHeaders '\*' together with credentials/)]);
+  });
+
   it("refuses exposedHeaders containing '*' with credentials", () => {
     expect(
       combinationIssues({
@@ -306,11 +316,14 @@ describe('checkCombination', () => {
     ).toEqual(["origin '*'", "allowedHeaders '*'", "exposedHeaders '*'"]);
   });
 
-  it('does not list a problem a second time when it is already listed', () => {
+  it('lists a problem once per place it is checked at', () => {
     const issues: CorsConfigurationIssue[] = [];
-    checkCombination({ origin: '*', credentials: true }, 'CorsModule.forRoot', issues);
-    checkCombination({ origin: '*', credentials: true, maxAge: 5 }, 'Child', issues);
-    expect(issues).toEqual([{ path: 'CorsModule.forRoot', message: expect.any(String) }]);
+    checkCombination({ origin: '*', credentials: true }, 'CorsModule.forRoot.policies.a', issues);
+    checkCombination({ origin: '*', credentials: true }, 'CorsModule.forRoot.policies.b', issues);
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'CorsModule.forRoot.policies.a',
+      'CorsModule.forRoot.policies.b',
+    ]);
   });
 });
 
@@ -404,11 +417,12 @@ describe('compilePolicy', () => {
     expect(policy.methods!.has('PATCH')).toBe(false);
   });
 
-  it('lower-cases allowed headers, and reads allowedHeaders * as "any"', () => {
+  it('lower-cases allowed headers, and keeps * as an item', () => {
     expect([
       ...compilePolicy({ allowedHeaders: ['X-Custom', 'Content-Type'] }, 's').allowedHeaders!,
     ]).toEqual(['x-custom', 'content-type']);
-    expect(compilePolicy({ allowedHeaders: '*' }, 's').allowedHeaders).toBeUndefined();
+    expect([...compilePolicy({ allowedHeaders: '*' }, 's').allowedHeaders!]).toEqual(['*']);
+    expect(compilePolicy({}, 's').allowedHeaders).toBeUndefined();
     expect(compilePolicy({ allowedHeaders: [] }, 's').allowedHeaders?.size).toBe(0);
   });
 

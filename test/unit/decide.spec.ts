@@ -226,9 +226,23 @@ describe('checkPreflightRequest', () => {
     expect(checkPreflightRequest(policy({}), 'PUT', 'X-Custom, Content-Type')).toEqual({
       allowHeaders: 'x-custom, content-type',
     });
-    expect(
-      checkPreflightRequest(policy({ allowedHeaders: '*' }), 'PUT', 'X-Custom,Authorization'),
-    ).toEqual({ allowHeaders: 'x-custom, authorization' });
+    expect(checkPreflightRequest(policy({}), 'PUT', 'Authorization')).toEqual({
+      allowHeaders: 'authorization',
+    });
+  });
+
+  it("reads allowedHeaders '*' as any header but Authorization, which must be named", () => {
+    const star = policy({ allowedHeaders: '*' });
+    expect(checkPreflightRequest(star, 'PUT', 'X-Custom,X-Other')).toEqual({
+      allowHeaders: 'x-custom, x-other',
+    });
+    expect(checkPreflightRequest(star, 'PUT', 'X-Custom,Authorization')).toEqual({
+      denied: 'header authorization not allowed',
+    });
+    const named = policy({ allowedHeaders: ['*', 'Authorization'] });
+    expect(checkPreflightRequest(named, 'PUT', 'X-Custom,Authorization')).toEqual({
+      allowHeaders: 'x-custom, authorization',
+    });
   });
 
   it('allows listed headers in any case', () => {
