@@ -59,13 +59,20 @@ const expressPlatform: HttpPlatform<NodeLikeRequest, NodeResponse> = {
 
 const fastifyPlatform: HttpPlatform<NodeLikeRequest, FastifyReply> = {
   name: 'fastify',
-  // `reply.header()` is the cheapest write, and Fastify keeps it for error responses too.
-  set: (reply, name, value) => reply.header(name, value),
+  // On the Node.js response: Fastify merges those headers into every response it sends, even
+  // the error response of a throwing middleware, which goes through a new reply.
+  set: (reply, name, value) => reply.raw.setHeader(name, value),
   appendVary(reply, names) {
+    // `getHeader` reads the reply's own value first (set by `@Header()`), then the raw one.
     const merged = mergeVary(reply.getHeader('vary'), names);
-    if (merged !== undefined) reply.header('Vary', merged);
+    if (merged === undefined) return;
+    reply.raw.setHeader('Vary', merged);
+    reply.header('Vary', merged);
   },
-  remove: (reply, name) => reply.removeHeader(name),
+  remove(reply, name) {
+    reply.raw.removeHeader(name);
+    reply.removeHeader(name);
+  },
   end(reply, status) {
     reply.header('Content-Length', '0');
     reply.code(status).send();

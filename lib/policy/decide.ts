@@ -76,8 +76,7 @@ export function writeAllowedActual<Res>(
   response: Res,
   writer: HeaderWriter<Res>,
 ): void {
-  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
-  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
+  writeAllowOrigin(policy, origin, response, writer);
   if (policy.exposeHeaders)
     writer.set(response, 'Access-Control-Expose-Headers', policy.exposeHeaders);
 }
@@ -106,14 +105,23 @@ export function writeAllowedPreflight<Res>(
   response: Res,
   writer: HeaderWriter<Res>,
 ): void {
-  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
-  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
+  writeAllowOrigin(policy, origin, response, writer);
   writer.set(response, 'Access-Control-Allow-Methods', method);
   if (allowHeaders !== '') writer.set(response, 'Access-Control-Allow-Headers', allowHeaders);
   writer.set(response, 'Access-Control-Max-Age', policy.maxAge);
   if (privateNetworkRequested && policy.allowPrivateNetwork) {
     writer.set(response, 'Access-Control-Allow-Private-Network', 'true');
   }
+}
+
+function writeAllowOrigin<Res>(
+  policy: CompiledPolicy,
+  origin: string,
+  response: Res,
+  writer: HeaderWriter<Res>,
+): void {
+  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
+  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
 }
 
 class OriginTimeoutError extends Error {}

@@ -12,6 +12,7 @@ export function mergeVary(
       ? ''
       : String(current);
   if (existing === '') return names;
+  if (existing === names) return undefined;
   if (existing.trim() === '*') return undefined;
   const present = new Set(existing.split(',').map((name) => name.trim().toLowerCase()));
   if (present.has('*')) return undefined;
