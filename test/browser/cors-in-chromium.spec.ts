@@ -24,7 +24,12 @@ const describeInChromium = availability.run ? describe : describe.skip;
 const ADAPTERS: SampleAdapter[] = ['express', 'fastify'];
 const JSON_BODY = { 'Content-Type': 'application/json' };
 const BEARER = { Authorization: `Bearer ${DEMO_BEARER_TOKEN}` };
-const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url);
+// The README's screenshot is refreshed on demand (UPDATE_SCREENSHOT=1 npm test); other runs
+// save theirs under .tmp/, so a test run leaves the tree clean.
+const SCREENSHOT = new URL(
+  process.env.UPDATE_SCREENSHOT === '1' ? '../../docs/demo.png' : '../../.tmp/demo.png',
+  import.meta.url,
+);
 
 let nextTag = 0;
 /** A fresh `?exchange=` tag, so each test finds its own requests in the server's log. */

@@ -291,8 +291,11 @@ describe.each(adapters)('CORS behaviour on %s', (_platform, makeAdapter) => {
 
   it('writes no header twice', async () => {
     const res = await http.get('/partners').set('Origin', PARTNER).expect(200);
-    const raw = res.res.rawHeaders.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
-    expect(raw.filter((name) => name === 'access-control-allow-origin')).toHaveLength(1);
-    expect(raw.filter((name) => name === 'vary')).toHaveLength(1);
+    // Node folds repeated headers in `headers`; the raw list shows every line that was sent.
+    const rawHeaders: string[] = (res as unknown as { res: { rawHeaders: string[] } }).res
+      .rawHeaders;
+    const names = rawHeaders.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+    expect(names.filter((name) => name === 'access-control-allow-origin')).toHaveLength(1);
+    expect(names.filter((name) => name === 'vary')).toHaveLength(1);
   });
 });

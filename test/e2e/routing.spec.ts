@@ -1,4 +1,5 @@
 import { type INestApplication, VersioningType } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import request from 'supertest';
 import {
   ADMIN,
@@ -101,12 +102,11 @@ describe.each(adapters)("an app's own request hook on %s", (_platform, makeAdapt
     const seen: string[] = [];
     const app = await createApp(RoutingAppModule, makeAdapter, (nest) => {
       nest.enableVersioning({ type: VersioningType.URI });
-      nest
-        .getHttpAdapter()
-        .setOnRequestHook((req: { url: string }, _res: unknown, done: () => void) => {
-          seen.push(req.url);
-          done();
-        });
+      const adapter = nest.getHttpAdapter() as AbstractHttpAdapter;
+      adapter.setOnRequestHook((req: { url: string }, _res: unknown, done: () => void) => {
+        seen.push(req.url);
+        done();
+      });
     });
     const res = await request(app.getHttpServer()).get('/health').set('Origin', APP).expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
