@@ -12,6 +12,8 @@ export interface HeaderWriter<Res> {
 /** `true` when allowed, otherwise the reason it was denied (never sent to the client). */
 export type Verdict = true | string;
 
+const MALFORMED_ORIGIN = 'origin is malformed (not scheme://host[:port], or over 1 KiB)';
+
 /**
  * Decides whether `origin` is allowed. Static rules answer synchronously; an origin function may
  * answer with a promise. Never throws and never allows on failure: a function that throws,
@@ -25,9 +27,12 @@ export function checkOrigin(
 ): Verdict | Promise<Verdict> {
   const matcher = policy.origin;
   if (matchStaticOrigin(matcher, origin)) return true;
-  if (!matcher.predicate)
-    return matcher.none ? 'no origin is allowed by this policy' : 'origin not allowed';
-  if (origin !== 'null' && !isSerializedOrigin(origin)) return 'origin is malformed';
+  if (!matcher.predicate) {
+    if (matcher.none) return 'no origin is allowed by this policy';
+    if (origin === 'null') return "origin 'null' is only ever allowed by an origin function";
+    return isSerializedOrigin(origin) ? 'origin not allowed' : MALFORMED_ORIGIN;
+  }
+  if (origin !== 'null' && !isSerializedOrigin(origin)) return MALFORMED_ORIGIN;
   let answer: boolean | Promise<boolean>;
   try {
     answer = matcher.predicate(origin, request);
