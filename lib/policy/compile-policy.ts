@@ -38,7 +38,10 @@ export interface CompiledPolicy {
   readonly exposeHeaders: string | undefined;
   /** Methods a preflight may ask for; `undefined`: any method routed at the path. */
   readonly methods: ReadonlySet<string> | undefined;
-  /** Lower-case request headers a preflight may ask for; `undefined`: any. */
+  /**
+   * Lower-case request headers a preflight may ask for; `undefined`: any. A `*` in the set
+   * stands for any header but `authorization`, which must be named, as in the Fetch standard.
+   */
   readonly allowedHeaders: ReadonlySet<string> | undefined;
   readonly maxAge: string;
   readonly allowPrivateNetwork: boolean;
@@ -109,15 +112,9 @@ export function checkPolicyFields(
 export function checkCombination(
   merged: CorsPolicyOptions,
   path: string,
-  allIssues: CorsConfigurationIssue[],
+  issues: CorsConfigurationIssue[],
 ): void {
   if (!merged.credentials) return;
-  // A problem inherited by several levels is listed once, where it first appears.
-  const issues = {
-    push: (issue: CorsConfigurationIssue) => {
-      if (!allIssues.some((known) => known.message === issue.message)) allIssues.push(issue);
-    },
-  };
   const origins = Array.isArray(merged.origin) ? merged.origin : [merged.origin];
   if (origins.includes('*')) {
     issues.push({
@@ -136,7 +133,7 @@ export function checkCombination(
       });
     }
   }
-  if (merged.allowedHeaders === '*') {
+  if (merged.allowedHeaders === '*' || merged.allowedHeaders?.includes('*')) {
     issues.push({
       path,
       message:
@@ -166,9 +163,9 @@ export function compilePolicy(options: CorsPolicyOptions, source: string): Compi
     exposeHeaders: exposed.length > 0 ? exposed.map((h) => h.toLowerCase()).join(', ') : undefined,
     methods: options.methods ? new Set(options.methods.map(normaliseMethod)) : undefined,
     allowedHeaders:
-      allowed === undefined || allowed === '*'
+      allowed === undefined
         ? undefined
-        : new Set(allowed.map((h) => h.toLowerCase())),
+        : new Set(allowed === '*' ? ['*'] : allowed.map((h) => h.toLowerCase())),
     maxAge: String(options.maxAge ?? POLICY_DEFAULTS.maxAge),
     allowPrivateNetwork: options.allowPrivateNetwork ?? POLICY_DEFAULTS.allowPrivateNetwork,
     successStatus: options.optionsSuccessStatus ?? POLICY_DEFAULTS.optionsSuccessStatus,

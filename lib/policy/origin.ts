@@ -36,8 +36,17 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
       "the origin 'null' is sent by sandboxed iframes, file: pages and some redirects; trusting it lets any page in",
     );
   }
-  if (value.trim() !== value || value === '')
-    return invalid(`origin '${value}' is empty or has surrounding white space`);
+  if (value === '') return invalid('origin is empty');
+  if (/[\s\\\x00-\x1f\x7f]/.test(value)) {
+    return invalid(
+      `origin ${JSON.stringify(value)} has white space, a backslash or a control character`,
+    );
+  }
+  if (value.length > MAX_ORIGIN_LENGTH) {
+    return invalid(
+      `origin is longer than ${MAX_ORIGIN_LENGTH} characters; requests with such an Origin are denied unread`,
+    );
+  }
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(value);
   if (!schemeMatch)
     return invalid(`origin '${value}' has no scheme; write it as 'https://host[:port]'`);
@@ -49,7 +58,13 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
   }
   if (rest.includes('@'))
     return invalid(`origin '${value}' has userinfo; an origin is 'scheme://host[:port]' only`);
+  if (rest.endsWith(':')) return invalid(`origin '${value}' has an empty port`);
   const isPattern = rest.startsWith('*.');
+  if (isPattern && /^\*\.(?:[0-9.]*|\[.*\])(?::\d+)?$/.test(rest)) {
+    return invalid(
+      `pattern '${value}' covers an IP address or nothing; wildcards apply to domain names only`,
+    );
+  }
   if ((isPattern ? rest.slice(1) : rest).includes('*')) {
     return invalid(
       `origin '${value}' has a wildcard that is not the whole leftmost label; the only pattern is 'https://*.example.com'`,
@@ -73,9 +88,6 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
   if (!isPattern) return { kind: 'exact', origin: `${protocol}//${url.host}` };
 
   const domain = url.hostname.slice(2);
-  if (/^[0-9.]+$/.test(domain) || domain.startsWith('[')) {
-    return invalid(`pattern '${value}' covers an IP address; wildcards apply to domain names only`);
-  }
   if (domain !== 'localhost' && getPublicSuffix(domain, { allowPrivateDomains: true }) === domain) {
     return invalid(
       `pattern '${value}' covers the public suffix '${domain}', so it matches sites of anyone`,
@@ -96,14 +108,40 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
 /** A RegExp can only be trusted with origins when it is anchored at both ends and stateless. */
 export function regExpProblem(re: RegExp): string | undefined {
   const { source, flags } = re;
-  const anchoredEnd = source.endsWith('$') && !source.endsWith('\\$');
-  if (!source.startsWith('^') || !anchoredEnd) {
+  if (!source.startsWith('^') || !endsWithAnchor(source)) {
     return `RegExp ${re} is not anchored with ^ and $, so it also matches look-alike origins such as 'https://example.com.evil.net'`;
+  }
+  if (hasTopLevelAlternation(source)) {
+    return `RegExp ${re} has a top-level | that leaves each alternative anchored on one side only; write ^(?:a|b)$`;
   }
   if (flags.includes('g') || flags.includes('y')) {
     return `RegExp ${re} has the ${flags.includes('g') ? 'g' : 'y'} flag, which makes test() depend on the previous call`;
   }
   return undefined;
+}
+
+/** Whether the final `$` is an anchor, not an escaped dollar (an odd run of backslashes). */
+function endsWithAnchor(source: string): boolean {
+  if (!source.endsWith('$')) return false;
+  let backslashes = 0;
+  for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 0;
+}
+
+/** Whether `|` appears outside every group and character class. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /** Compiled origin rules of one policy. Frozen; shared by every request. */

@@ -33,11 +33,9 @@ export class PolicyCompiler {
 
   constructor(options: CorsModuleOptions = {}) {
     checkPolicyFields(options, MODULE_PATH, this.issues, MODULE_ONLY_FIELDS);
-    const {
-      policies,
-      debug: _debug,
-      ...defaults
-    } = (isPlainObject(options) ? options : {}) as CorsModuleOptions;
+    const { policies, debug, ...defaults } = (
+      isPlainObject(options) ? options : {}
+    ) as CorsModuleOptions;
     this.defaults = defaults;
     checkCombination(defaults, MODULE_PATH, this.issues);
     this.global = compilePolicy(defaults, 'global');
@@ -53,7 +51,7 @@ export class PolicyCompiler {
       const path = `${MODULE_PATH}.policies.${name}`;
       checkPolicyFields(policy, path, this.issues);
       if (!isPlainObject(policy)) continue;
-      checkCombination({ ...defaults, ...definedFields(policy) }, path, this.issues);
+      this.checkCombinationOf(defaults, definedFields(policy), path);
       this.named.set(name, policy);
     }
   }
@@ -62,13 +60,7 @@ export class PolicyCompiler {
   controllerPolicy(path: string, declaration: CorsPolicyDeclaration | undefined): EffectivePolicy {
     if (declaration === undefined) return this.global;
     if (declaration === false) return disabledPolicy(path);
-    const fields = this.fieldsOf(declaration, path);
-    return this.compileLevel(
-      { ...this.defaults, ...fields },
-      fields,
-      path,
-      sourceOf(declaration, path),
-    );
+    return this.compileLevel(this.defaults, declaration, path);
   }
 
   /** The policy of one handler, given its controller's declaration and compiled policy. */
@@ -84,13 +76,7 @@ export class PolicyCompiler {
       controllerDeclaration === undefined || controllerDeclaration === false
         ? this.defaults
         : { ...this.defaults, ...this.fieldsOf(controllerDeclaration, undefined) };
-    const fields = this.fieldsOf(declaration, path);
-    return this.compileLevel(
-      { ...inherited, ...fields },
-      fields,
-      path,
-      sourceOf(declaration, path),
-    );
+    return this.compileLevel(inherited, declaration, path);
   }
 
   /** The fields a declaration sets; checked and reported when `path` is given. */
@@ -114,27 +100,38 @@ export class PolicyCompiler {
   }
 
   private compileLevel(
-    merged: CorsPolicyOptions,
+    inherited: CorsPolicyOptions,
+    declaration: CorsPolicyOptions | string,
+    path: string,
+  ): EffectivePolicy {
+    const fields = this.fieldsOf(declaration, path);
+    // A named policy was checked where it is defined, on top of the module's defaults.
+    const checkedAlready =
+      typeof declaration === 'string' ? { ...this.defaults, ...fields } : undefined;
+    this.checkCombinationOf(inherited, fields, path, checkedAlready);
+    const source = typeof declaration === 'string' ? `policy '${declaration}' on ${path}` : path;
+    return compilePolicy({ ...inherited, ...fields }, source);
+  }
+
+  /**
+   * Checks the combination a level makes with what it inherits. A problem already present in
+   * what it inherits (or in `checkedAlready`) is reported where it was made, not again here.
+   */
+  private checkCombinationOf(
+    inherited: CorsPolicyOptions,
     fields: CorsPolicyOptions,
     path: string,
-    source: string,
-  ): EffectivePolicy {
-    // Report a cross-field problem only where this level touches one of the fields involved,
-    // so that a problem inherited from the module is listed once, at the module.
-    if (
-      'origin' in fields ||
-      'credentials' in fields ||
-      'allowedHeaders' in fields ||
-      'exposedHeaders' in fields
-    ) {
-      checkCombination(merged, path, this.issues);
+    checkedAlready?: CorsPolicyOptions,
+  ): void {
+    const own: CorsConfigurationIssue[] = [];
+    const known: CorsConfigurationIssue[] = [];
+    checkCombination({ ...inherited, ...fields }, path, own);
+    checkCombination(inherited, path, known);
+    if (checkedAlready) checkCombination(checkedAlready, path, known);
+    for (const issue of own) {
+      if (!known.some((other) => other.message === issue.message)) this.issues.push(issue);
     }
-    return compilePolicy(merged, source);
   }
-}
-
-function sourceOf(declaration: CorsPolicyDeclaration, path: string): string {
-  return typeof declaration === 'string' ? `policy '${declaration}' on ${path}` : path;
 }
 
 /** Fields explicitly set, so that `{ credentials: undefined }` does not erase an inherited value. */

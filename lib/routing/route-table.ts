@@ -21,9 +21,13 @@ export interface PathRoutes<T> {
   forMethod(method: string): readonly T[] | undefined;
 }
 
-interface PathPattern<T> {
+/** The routes registered with one method at one path, in the order the router tries them. */
+interface RouteGroup<T> {
+  readonly method: string;
+  readonly path: string;
+  readonly isStatic: boolean;
   readonly regexp: RegExp | undefined;
-  readonly byMethod: Map<string, T[]>;
+  readonly targets: T[];
 }
 
 const DYNAMIC_SYNTAX = /[:*{}()\\]/;
@@ -31,49 +35,48 @@ const DYNAMIC_SYNTAX = /[:*{}()\\]/;
 /**
  * Finds the routes a request path reaches, the way the platform's router would, so that a
  * preflight is answered with the policy of the handler its actual request would reach.
- * Static paths are precompiled into one map lookup; parametric paths are tested in order.
+ * Static paths are resolved with one map lookup; parametric paths are tested in order.
  */
 export class RouteTable<T> {
   private readonly statics = new Map<string, PathRoutes<T>>();
-  private readonly dynamics: PathPattern<T>[] = [];
+  private readonly dynamics: RouteGroup<T>[] = [];
 
   constructor(
     routes: readonly RegisteredRoute<T>[],
     private readonly matching: RouteMatching,
   ) {
-    const patterns = new Map<string, PathPattern<T> & { isStatic: boolean; path: string }>();
-    for (const route of routes) {
-      let pattern = patterns.get(route.path);
-      if (!pattern) {
-        const isStatic = !DYNAMIC_SYNTAX.test(route.path);
-        pattern = {
-          path: route.path,
+    const groups = new Map<string, RouteGroup<T>>();
+    for (const { method, path, target } of routes) {
+      const id = `${method} ${path}`;
+      let group = groups.get(id);
+      if (!group) {
+        const isStatic = !DYNAMIC_SYNTAX.test(path);
+        group = {
+          method,
+          path,
           isStatic,
-          regexp: isStatic ? undefined : this.compile(route.path),
-          byMethod: new Map(),
+          regexp: isStatic ? undefined : this.compile(path),
+          targets: [],
         };
-        patterns.set(route.path, pattern);
+        groups.set(id, group);
       }
-      const targets = pattern.byMethod.get(route.method) ?? [];
-      if (!targets.includes(route.target)) targets.push(route.target);
-      pattern.byMethod.set(route.method, targets);
+      if (!group.targets.includes(target)) group.targets.push(target);
     }
-    let ordered = [...patterns.values()];
+    let ordered = [...groups.values()];
     if (!matching.orderSensitive) {
-      const rank = (p: { isStatic: boolean; path: string }) =>
-        p.isStatic ? 0 : p.path.includes('*') ? 2 : 1;
+      // find-my-way prefers static paths, then parameters, then wildcards, whatever the order.
+      const rank = (g: RouteGroup<T>) => (g.isStatic ? 0 : g.path.includes('*') ? 2 : 1);
       ordered = ordered.sort((a, b) => rank(a) - rank(b));
     }
-    for (const pattern of ordered) {
-      if (!pattern.isStatic && pattern.regexp) this.dynamics.push(pattern);
+    for (const group of ordered) {
+      if (!group.isStatic && group.regexp) this.dynamics.push(group);
     }
-    for (const pattern of ordered) {
-      if (!pattern.isStatic) continue;
-      const key = this.key(pattern.path);
+    for (const group of ordered) {
+      if (!group.isStatic) continue;
+      const key = this.key(group.path);
       if (this.statics.has(key)) continue;
-      // Every pattern that also matches this path, in the order the router tries them.
-      const reaching = ordered.filter((p) =>
-        p.isStatic ? this.key(p.path) === key : p.regexp?.test(pattern.path),
+      const reaching = ordered.filter((other) =>
+        other.isStatic ? this.key(other.path) === key : other.regexp?.test(group.path),
       );
       this.statics.set(key, routesOf(reaching));
     }
@@ -83,17 +86,18 @@ export class RouteTable<T> {
   lookup(pathname: string): PathRoutes<T> | undefined {
     const found = this.statics.get(this.key(pathname));
     if (found) return found;
-    let reaching: PathPattern<T>[] | undefined;
-    for (const pattern of this.dynamics) {
-      if (pattern.regexp!.test(pathname)) (reaching ??= []).push(pattern);
+    let reaching: RouteGroup<T>[] | undefined;
+    for (const group of this.dynamics) {
+      if (group.regexp!.test(pathname)) (reaching ??= []).push(group);
     }
     return reaching && routesOf(reaching);
   }
 
   private key(path: string): string {
     let key = this.matching.caseSensitive ? path : path.toLowerCase();
-    if (this.matching.ignoreTrailingSlash && key.length > 1 && key.endsWith('/'))
+    if (this.matching.ignoreTrailingSlash && key.length > 1 && key.endsWith('/')) {
       key = key.slice(0, -1);
+    }
     return key;
   }
 
@@ -111,11 +115,11 @@ export class RouteTable<T> {
   }
 }
 
-function routesOf<T>(patterns: readonly PathPattern<T>[]): PathRoutes<T> {
+/** The first group, in the router's order, that serves `method` (itself or as `ALL`). */
+function routesOf<T>(groups: readonly RouteGroup<T>[]): PathRoutes<T> {
   const serve = (method: string) => {
-    for (const pattern of patterns) {
-      const targets = pattern.byMethod.get(method) ?? pattern.byMethod.get('ALL');
-      if (targets) return targets;
+    for (const group of groups) {
+      if (group.method === method || group.method === 'ALL') return group.targets;
     }
     return undefined;
   };
