@@ -12,7 +12,8 @@ export interface HeaderWriter<Res> {
 /** `true` when allowed, otherwise the reason it was denied (never sent to the client). */
 export type Verdict = true | string;
 
-const MALFORMED_ORIGIN = 'origin is malformed (not scheme://host[:port], or over 1 KiB)';
+/** Not a serialized origin (`scheme://host[:port]`, lower case), or over 1 KiB. */
+const MALFORMED_ORIGIN = 'origin is malformed';
 
 /**
  * Decides whether `origin` is allowed. Static rules answer synchronously; an origin function may
@@ -29,8 +30,9 @@ export function checkOrigin(
   if (matchStaticOrigin(matcher, origin)) return true;
   if (!matcher.predicate) {
     if (matcher.none) return 'no origin is allowed by this policy';
-    if (origin === 'null') return "origin 'null' is only ever allowed by an origin function";
-    return isSerializedOrigin(origin) ? 'origin not allowed' : MALFORMED_ORIGIN;
+    return origin === 'null' || isSerializedOrigin(origin)
+      ? 'origin not allowed'
+      : MALFORMED_ORIGIN;
   }
   if (origin !== 'null' && !isSerializedOrigin(origin)) return MALFORMED_ORIGIN;
   let answer: boolean | Promise<boolean>;

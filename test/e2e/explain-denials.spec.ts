@@ -78,12 +78,12 @@ const DENIALS: Record<string, Denial> = {
   'a malformed Origin (a trailing slash)': {
     send: get('/global', `${APP}/`),
     status: 200,
-    line: `Denied GET /global from ${APP}/ for GlobalController.list (policy: global): origin is malformed (not scheme://host[:port], or over 1 KiB)`,
+    line: `Denied GET /global from ${APP}/ for GlobalController.list (policy: global): origin is malformed`,
   },
   "the origin 'null'": {
     send: get('/global', 'null'),
     status: 200,
-    line: `Denied GET /global from null for GlobalController.list (policy: global): origin 'null' is only ever allowed by an origin function`,
+    line: `Denied GET /global from null for GlobalController.list (policy: global): origin not allowed`,
   },
 };
 
