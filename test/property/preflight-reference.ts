@@ -8,7 +8,8 @@ import fc from 'fast-check';
  *    configuration's `get` means `GET`);
  *  - the header list is at most 8 KiB; split on commas, each item with the HTTP white space
  *    around it (space and tab) removed, every non-empty item is a token and, when
- *    `allowedHeaders` is a list, one of its names, compared case-insensitively.
+ *    `allowedHeaders` is a list, one of its names, compared case-insensitively; when it is `'*'`,
+ *    any name but `authorization`.
  */
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -41,6 +42,9 @@ export function reference(c: Case): { allowHeaders: string } | 'denied' {
   if (Array.isArray(c.allowedHeaders)) {
     const allowed = c.allowedHeaders.map((name) => name.toLowerCase());
     if (!lower.every((name) => allowed.includes(name))) return 'denied';
+  } else if (c.allowedHeaders === '*' && lower.includes('authorization')) {
+    // The Fetch standard's `*` never covers Authorization: it must be named.
+    return 'denied';
   }
   return { allowHeaders: lower.join(', ') };
 }
