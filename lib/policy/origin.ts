@@ -37,6 +37,7 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
     );
   }
   if (value === '') return invalid('origin is empty');
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (/[\s\\\x00-\x1f\x7f]/.test(value)) {
     return invalid(
       `origin ${JSON.stringify(value)} has white space, a backslash or a control character`,
