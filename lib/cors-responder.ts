@@ -59,7 +59,11 @@ export class CorsResponder {
     if (previous !== undefined) {
       for (const name of CORS_RESPONSE_HEADERS) this.platform.remove(response, name);
     }
-    if (!policy.enabled) return;
+    if (!policy.enabled) {
+      if (this.platform.headersOf(request).origin !== undefined)
+        this.explain(request, target.name, policy.source, 'CORS disabled on this handler');
+      return;
+    }
     writeActualVary(policy, response, this.platform);
     const origin = this.platform.headersOf(request).origin;
     if (origin === undefined) return;

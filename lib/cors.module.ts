@@ -1,4 +1,5 @@
 import {
+  type DynamicModule,
   type HttpServer,
   Inject,
   Module,
@@ -16,7 +17,11 @@ import {
 } from '@nestjs/core';
 import { CORS_POLICY_COMPILER, CORS_POLICY_METADATA } from './cors.constants.js';
 import { CorsInterceptor } from './cors.interceptor.js';
-import { CORS_MODULE_OPTIONS, ConfigurableCorsModule } from './cors.module-definition.js';
+import {
+  CORS_MODULE_OPTIONS,
+  type CORS_OPTIONS_TYPE,
+  ConfigurableCorsModule,
+} from './cors.module-definition.js';
 import { CorsRegistry, type RouteTarget } from './cors-registry.js';
 import { createCorsRequestHook } from './cors-request-hook.js';
 import { CorsResponder } from './cors-responder.js';
@@ -61,6 +66,14 @@ import { type RegisteredRoute, RouteTable } from './routing/route-table.js';
   ],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule, OnModuleInit {
+  /**
+   * `forRoot()` with no options means the secure defaults (no origin is allowed until a policy
+   * says so). The generated method cannot take `undefined`: it reads the keys of its argument.
+   */
+  static forRoot(options: typeof CORS_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private finishCapture: (() => CapturedRoute[]) | undefined;
 

@@ -12,6 +12,9 @@ export interface HeaderWriter<Res> {
 /** `true` when allowed, otherwise the reason it was denied (never sent to the client). */
 export type Verdict = true | string;
 
+/** Not a serialized origin (`scheme://host[:port]`, lower case), or over 1 KiB. */
+const MALFORMED_ORIGIN = 'origin is malformed';
+
 /**
  * Decides whether `origin` is allowed. Static rules answer synchronously; an origin function may
  * answer with a promise. Never throws and never allows on failure: a function that throws,
@@ -25,9 +28,13 @@ export function checkOrigin(
 ): Verdict | Promise<Verdict> {
   const matcher = policy.origin;
   if (matchStaticOrigin(matcher, origin)) return true;
-  if (!matcher.predicate)
-    return matcher.none ? 'no origin is allowed by this policy' : 'origin not allowed';
-  if (origin !== 'null' && !isSerializedOrigin(origin)) return 'origin is malformed';
+  if (!matcher.predicate) {
+    if (matcher.none) return 'no origin is allowed by this policy';
+    return origin === 'null' || isSerializedOrigin(origin)
+      ? 'origin not allowed'
+      : MALFORMED_ORIGIN;
+  }
+  if (origin !== 'null' && !isSerializedOrigin(origin)) return MALFORMED_ORIGIN;
   let answer: boolean | Promise<boolean>;
   try {
     answer = matcher.predicate(origin, request);

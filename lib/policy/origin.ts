@@ -118,6 +118,9 @@ export function regExpProblem(re: RegExp): string | undefined {
   if (flags.includes('g') || flags.includes('y')) {
     return `RegExp ${re} has the ${flags.includes('g') ? 'g' : 'y'} flag, which makes test() depend on the previous call`;
   }
+  if (hasNestedQuantifier(source)) {
+    return `RegExp ${re} repeats a group that holds a quantifier, as in (a+)+: such a regex can backtrack for a minute on a 50-character Origin; use a pattern such as 'https://*.example.com', or a RegExp without nested repetition`;
+  }
   return undefined;
 }
 
@@ -143,6 +146,51 @@ function hasTopLevelAlternation(source: string): boolean {
     else if (char === '|' && depth === 0) return true;
   }
   return false;
+}
+
+/**
+ * Whether a group that repeats (`*`, `+`, `{n,}`, `{n,m}` with m > 1) holds a quantifier itself,
+ * as in `(a+)+` or `([a-z]+\.)*`: star height 2, the usual shape of catastrophic backtracking.
+ * A conservative linear scan: it also refuses some harmless regexes, never a nested repetition.
+ */
+function hasNestedQuantifier(source: string): boolean {
+  const holdsQuantifier: boolean[] = [false]; // one entry per open group, the outermost first
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') {
+      holdsQuantifier.push(false);
+      if (source[i + 1] === '?') i++; // (?: (?= (?! (?<name> (?<= (?<! are not quantifiers
+    } else if (char === ')') {
+      const inner = holdsQuantifier.pop() ?? false;
+      const quantifier = quantifierAt(source, i + 1);
+      if (inner && quantifier?.repeats) return true;
+      if (holdsQuantifier.length === 0) holdsQuantifier.push(false);
+      if (inner || quantifier) holdsQuantifier[holdsQuantifier.length - 1] = true;
+    } else {
+      const quantifier = quantifierAt(source, i);
+      if (quantifier) {
+        holdsQuantifier[holdsQuantifier.length - 1] = true;
+        i += quantifier.length - 1;
+      }
+    }
+  }
+  return false;
+}
+
+function quantifierAt(source: string, i: number): { length: number; repeats: boolean } | undefined {
+  const char = source[i];
+  if (char === '*' || char === '+') return { length: 1, repeats: true };
+  if (char === '?') return { length: 1, repeats: false };
+  if (char !== '{') return undefined;
+  const braces = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i, i + 32));
+  if (!braces) return undefined;
+  const max =
+    braces[2] === undefined ? Number(braces[1]) : braces[3] === '' ? Infinity : Number(braces[3]);
+  return { length: braces[0].length, repeats: max > 1 };
 }
 
 /** Compiled origin rules of one policy. Frozen; shared by every request. */

@@ -20,10 +20,23 @@ export function parseRequestHeaders(value: string): string[] | undefined {
   if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
   const names: string[] = [];
   for (const part of value.split(',')) {
-    const name = part.trim();
+    const name = trimWhiteSpace(part);
     if (name === '') continue;
     if (!TOKEN.test(name)) return undefined;
     names.push(name.toLowerCase());
   }
   return names;
+}
+
+/**
+ * Removes HTTP's optional white space (space and tab, RFC 9110) around a list item. Not
+ * `String.prototype.trim()`, which also removes U+00A0 and others, so that `x-foo\xa0` would
+ * pass as the token `x-foo`. A loop, not a regex: `/[ \t]+$/` is quadratic on long runs of spaces.
+ */
+function trimWhiteSpace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value[start] === ' ' || value[start] === '\t')) start += 1;
+  while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) end -= 1;
+  return value.slice(start, end);
 }
