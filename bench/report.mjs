@@ -157,7 +157,7 @@ export function targetRows(http, engine) {
       measure,
       target,
       shown,
-      values.some((v) => !Number.isFinite(v)) ? '?' : ok ? 'yes' : 'no',
+      target === 'report' ? '—' : values.some((v) => !Number.isFinite(v)) ? '?' : ok ? 'yes' : 'no',
     ]);
   const G = 'GET allowed';
   const P = 'preflight POST';
