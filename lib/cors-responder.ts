@@ -128,7 +128,7 @@ export class CorsResponder {
 
     const allow = (verdict: Verdict) => {
       if (verdict !== true) return this.deny(request, response, policy, target.name, verdict);
-      this.platform.appendVary(response, preflightVary(policy));
+      this.platform.preflight.appendVary(response, preflightVary(policy));
       const privateNetwork = headers['access-control-request-private-network'] === 'true';
       writeAllowedPreflight(
         policy,
@@ -137,7 +137,7 @@ export class CorsResponder {
         asked.allowHeaders,
         privateNetwork,
         response,
-        this.platform,
+        this.platform.preflight,
       );
       this.platform.end(response, policy.successStatus);
     };
@@ -154,7 +154,10 @@ export class CorsResponder {
     handler: string,
     reason: string,
   ): void {
-    this.platform.appendVary(response, preflightVary(policy?.enabled ? policy : undefined));
+    this.platform.preflight.appendVary(
+      response,
+      preflightVary(policy?.enabled ? policy : undefined),
+    );
     this.platform.end(response, FORBIDDEN);
     this.explain(request, handler, policy?.source ?? 'none', reason);
   }

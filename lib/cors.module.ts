@@ -2,20 +2,25 @@ import {
   type DynamicModule,
   type HttpServer,
   Inject,
+  Logger,
   Module,
   type NestModule,
   type OnModuleInit,
   type Type,
 } from '@nestjs/common';
 import {
-  APP_INTERCEPTOR,
+  ApplicationConfig,
   DiscoveryModule,
   DiscoveryService,
   HttpAdapterHost,
   MetadataScanner,
   Reflector,
 } from '@nestjs/core';
-import { CORS_POLICY_COMPILER, CORS_POLICY_METADATA } from './cors.constants.js';
+import {
+  CORS_LOGGER_CONTEXT,
+  CORS_POLICY_COMPILER,
+  CORS_POLICY_METADATA,
+} from './cors.constants.js';
 import { CorsInterceptor } from './cors.interceptor.js';
 import {
   CORS_MODULE_OPTIONS,
@@ -29,6 +34,7 @@ import type {
   CorsModuleOptions,
   CorsPolicyDeclaration,
 } from './interfaces/cors-options.interface.js';
+import { interceptorNeed } from './nest/interceptor-need.js';
 import { captureRoutes, routeMarkerOf, type CapturedRoute } from './nest/route-capture.js';
 import { installRequestHook } from './nest/request-hook.js';
 import { platformOf } from './platform/http-platform.js';
@@ -62,7 +68,7 @@ import { type RegisteredRoute, RouteTable } from './routing/route-table.js';
       inject: [CORS_MODULE_OPTIONS],
     },
     CorsRegistry,
-    { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
+    CorsInterceptor,
   ],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule, OnModuleInit {
@@ -76,6 +82,8 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
 
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private finishCapture: (() => CapturedRoute[]) | undefined;
+  /** Why the interceptor is bound (the first handler that needs it), if it is. */
+  private interceptorReason: string | undefined;
 
   constructor(
     @Inject(CORS_POLICY_COMPILER) private readonly compiler: PolicyCompiler,
@@ -85,6 +93,8 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
     private readonly metadataScanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly appConfig: ApplicationConfig,
+    private readonly interceptor: CorsInterceptor,
   ) {
     super();
   }
@@ -105,6 +115,13 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
       );
     }
     this.responder.attach(platform);
+    if (this.interceptorReason) {
+      // Before the routes exist: Nest reads the global interceptors when it creates each route.
+      this.appConfig.useGlobalInterceptors(this.interceptor);
+      new Logger(CORS_LOGGER_CONTEXT).log(
+        `CorsInterceptor bound to every route, since the path alone cannot tell the handler: ${this.interceptorReason}`,
+      );
+    }
     this.finishCapture = captureRoutes(adapter);
     installRequestHook(adapter, createCorsRequestHook(this.registry, this.responder, platform));
   }
@@ -122,16 +139,39 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
       }
     }
     const matching = adapter.getRouteMatchingOptions?.();
-    this.registry.setRouteTable(
-      new RouteTable(routes, {
-        caseSensitive: matching?.caseSensitive ?? true,
-        ignoreTrailingSlash: matching?.ignoreTrailingSlash ?? false,
-        orderSensitive: adapter.isRouteOrderSensitive?.() ?? true,
-      }),
-    );
+    const table = new RouteTable(routes, {
+      caseSensitive: matching?.caseSensitive ?? true,
+      ignoreTrailingSlash: matching?.ignoreTrailingSlash ?? false,
+      orderSensitive: adapter.isRouteOrderSensitive?.() ?? true,
+    });
+    if (!this.interceptorReason) this.assertHookIsExact(table);
+    this.registry.setRouteTable(table);
+  }
+
+  /**
+   * Without the interceptor, the hook must find every handler from its path. What the startup
+   * checks in `interceptorNeed` did not foresee is a loud error, never a route without CORS.
+   */
+  private assertHookIsExact(table: RouteTable<RouteTarget>): void {
+    const unclear = [
+      ...table.unreadable,
+      ...table.shared
+        .filter(({ targets }) => targets.some((target) => target.policy !== targets[0].policy))
+        .map(
+          ({ method, path, targets }) =>
+            `${method} ${path} (${targets.map((t) => t.name).join(', ')})`,
+        ),
+    ];
+    if (unclear.length > 0) {
+      throw new Error(
+        `CorsModule cannot tell from the path which handler serves these routes: ${unclear.join('; ')}. ` +
+          'Give the handlers sharing a route the same @CorsPolicy(), or report this as a bug.',
+      );
+    }
   }
 
   private compileHandlerPolicies(): void {
+    const versioning = this.appConfig.getVersioning();
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as Type | undefined;
       if (!controller?.prototype) continue;
@@ -153,8 +193,13 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
         this.registry.add(controller, handler, target);
         const marker = routeMarkerOf(handler);
         const targets = this.targetsByMarker.get(marker) ?? [];
+        if (targets.some((other) => other.policy !== policy)) {
+          this.interceptorReason ??= `${name} shares its method with ${targets[0].name}`;
+        }
         targets.push(target);
         this.targetsByMarker.set(marker, targets);
+        const varies = policy.enabled && policy.varyOnOrigin;
+        this.interceptorReason ??= interceptorNeed(controller, handler, versioning, varies);
       }
     }
   }

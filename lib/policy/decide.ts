@@ -1,6 +1,6 @@
 import type { CompiledPolicy } from './compile-policy.js';
 import { isSerializedOrigin, matchStaticOrigin } from './origin.js';
-import { isToken, parseRequestHeaders } from './tokens.js';
+import { isCanonicalRequestHeaders, isToken, parseRequestHeaders } from './tokens.js';
 import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
 
 /** How headers reach a response; one implementation per HTTP platform, none of it here. */
@@ -65,16 +65,20 @@ export function checkPreflightRequest(
   if (policy.methods && !policy.methods.has(method))
     return { denied: `method ${method} not allowed` };
   if (requestHeaders === undefined || requestHeaders === '') return { allowHeaders: '' };
-  const names = parseRequestHeaders(requestHeaders);
-  if (!names) return { denied: 'Access-Control-Request-Headers is malformed or over 8 KiB' };
+  const requested = isCanonicalRequestHeaders(requestHeaders)
+    ? requestHeaders
+    : parseRequestHeaders(requestHeaders)?.join(',');
+  if (requested === undefined) {
+    return { denied: 'Access-Control-Request-Headers is malformed or over 8 KiB' };
+  }
   const allowed = policy.allowedHeaders;
-  if (allowed) {
-    for (const name of names) {
+  if (allowed && requested !== '') {
+    for (const name of requested.split(',')) {
       const covered = allowed.has(name) || (allowed.has('*') && name !== 'authorization');
       if (!covered) return { denied: `header ${name} not allowed` };
     }
   }
-  return { allowHeaders: names.join(', ') };
+  return { allowHeaders: requested };
 }
 
 /** Headers of an actual (non-preflight) response from an allowed origin. */

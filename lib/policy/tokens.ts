@@ -11,6 +11,34 @@ export function isToken(value: string): boolean {
   return TOKEN.test(value);
 }
 
+/** 1 for the lower-case token characters of a header name (RFC 9110 tchar, no A-Z). */
+const LOWER_TCHAR = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") {
+  LOWER_TCHAR[char.charCodeAt(0)] = 1;
+}
+
+/**
+ * Whether `Access-Control-Request-Headers` is already in the form browsers send: lower-case
+ * names joined by `,`, no white space, no empty item. One pass over the characters and no
+ * allocation, so that the common preflight needs no parsing at all.
+ */
+export function isCanonicalRequestHeaders(value: string): boolean {
+  if (value.length === 0 || value.length > MAX_REQUEST_HEADERS_LENGTH) return false;
+  let atItemStart = true;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 44) {
+      if (atItemStart) return false;
+      atItemStart = true;
+    } else if (code < 128 && LOWER_TCHAR[code] === 1) {
+      atItemStart = false;
+    } else {
+      return false;
+    }
+  }
+  return !atItemStart;
+}
+
 /**
  * Parses `Access-Control-Request-Headers` into lower-case names.
  * Returns `undefined` for a value that is too long or holds anything but a comma list of tokens,

@@ -40,6 +40,10 @@ const DYNAMIC_SYNTAX = /[:*{}()\\]/;
 export class RouteTable<T> {
   private readonly statics = new Map<string, PathRoutes<T>>();
   private readonly dynamics: RouteGroup<T>[] = [];
+  /** Routes this table cannot find: `METHOD path` of each path path-to-regexp does not read. */
+  readonly unreadable: string[] = [];
+  /** Each method and path served by several targets (host or version routing, duplicates). */
+  readonly shared: { method: string; path: string; targets: readonly T[] }[] = [];
 
   constructor(
     routes: readonly RegisteredRoute<T>[],
@@ -70,6 +74,8 @@ export class RouteTable<T> {
     }
     for (const group of ordered) {
       if (!group.isStatic && group.regexp) this.dynamics.push(group);
+      if (!group.isStatic && !group.regexp) this.unreadable.push(`${group.method} ${group.path}`);
+      if (group.targets.length > 1) this.shared.push(group);
     }
     for (const group of ordered) {
       if (!group.isStatic) continue;

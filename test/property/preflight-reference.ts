@@ -46,7 +46,7 @@ export function reference(c: Case): { allowHeaders: string } | 'denied' {
     // The Fetch standard's `*` never covers Authorization: it must be named.
     return 'denied';
   }
-  return { allowHeaders: lower.join(', ') };
+  return { allowHeaders: lower.join(',') };
 }
 
 const configMethod = fc.constantFrom('GET', 'get', 'POST', 'PATCH', 'patch', 'DELETE', 'PURGE');
