@@ -51,5 +51,6 @@ function servedByOwnOptionsHandler(routes: PathRoutes<RouteTarget>): boolean {
 function soleTarget(targets: readonly RouteTarget[] | undefined): RouteTarget | undefined {
   if (!targets) return undefined;
   const [first] = targets;
+  if (targets.length === 1) return first;
   return targets.every((target) => target.policy === first.policy) ? first : undefined;
 }

@@ -36,11 +36,14 @@ export class CorsResponder {
   private readonly warnedPolicies = new WeakSet<CompiledPolicy>();
   // The HTTP platform is known only once the application initialises (see CorsModule).
   private platform!: HttpPlatform;
+  /** Only the interceptor reads which policy a request got; without it, nothing is recorded. */
+  private recordsApplied = false;
 
   constructor(private readonly debug: boolean) {}
 
-  attach(platform: HttpPlatform): void {
+  attach(platform: HttpPlatform, interceptorBound: boolean): void {
     this.platform = platform;
+    this.recordsApplied = interceptorBound;
   }
 
   /** The policy whose headers are already on this request's response, if any. */
@@ -54,10 +57,12 @@ export class CorsResponder {
    */
   applyActual(target: RouteTarget, request: Request, response: unknown): void | Promise<void> {
     const { policy } = target;
-    const previous = request[APPLIED_POLICY];
-    request[APPLIED_POLICY] = policy;
-    if (previous !== undefined) {
-      for (const name of CORS_RESPONSE_HEADERS) this.platform.remove(response, name);
+    if (this.recordsApplied) {
+      const previous = request[APPLIED_POLICY];
+      request[APPLIED_POLICY] = policy;
+      if (previous !== undefined) {
+        for (const name of CORS_RESPONSE_HEADERS) this.platform.remove(response, name);
+      }
     }
     if (!policy.enabled) {
       if (this.platform.headersOf(request).origin !== undefined)

@@ -114,7 +114,7 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
         `CorsModule supports the Express and Fastify adapters, not '${adapter.getType()}'`,
       );
     }
-    this.responder.attach(platform);
+    this.responder.attach(platform, this.interceptorReason !== undefined);
     if (this.interceptorReason) {
       // Before the routes exist: Nest reads the global interceptors when it creates each route.
       this.appConfig.useGlobalInterceptors(this.interceptor);

@@ -80,11 +80,13 @@ const fastifyPlatform: HttpPlatform<NodeLikeRequest, FastifyReply> = {
   // the error response of a throwing middleware, which goes through a new reply.
   set: (reply, name, value) => reply.raw.setHeader(name, value),
   appendVary(reply, names) {
-    // `getHeader` reads the reply's own value first (set by `@Header()`), then the raw one.
-    const merged = mergeVary(reply.getHeader('vary'), names);
+    // `getHeader` reads the reply's own value (from `@Header()`) first, then the raw one. Where
+    // there is a value, it may be the reply's own, which would win: update both then.
+    const current = reply.getHeader('vary');
+    const merged = mergeVary(current, names);
     if (merged === undefined) return;
     reply.raw.setHeader('Vary', merged);
-    reply.header('Vary', merged);
+    if (current !== undefined) reply.header('Vary', merged);
   },
   remove(reply, name) {
     reply.raw.removeHeader(name);

@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from './compile-policy.js';
-import { isSerializedOrigin, matchStaticOrigin } from './origin.js';
+import { staticOriginMatch } from './origin.js';
 import { isCanonicalRequestHeaders, isToken, parseRequestHeaders } from './tokens.js';
 import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
 
@@ -27,14 +27,15 @@ export function checkOrigin(
   onFailure: (error: unknown) => void,
 ): Verdict | Promise<Verdict> {
   const matcher = policy.origin;
-  if (matchStaticOrigin(matcher, origin)) return true;
+  const match = staticOriginMatch(matcher, origin);
+  if (match === 'match') return true;
+  // 'null' is no serialized origin, but only a function may be asked about it.
+  const malformed = match === 'malformed' && origin !== 'null';
   if (!matcher.predicate) {
     if (matcher.none) return 'no origin is allowed by this policy';
-    return origin === 'null' || isSerializedOrigin(origin)
-      ? 'origin not allowed'
-      : MALFORMED_ORIGIN;
+    return malformed ? MALFORMED_ORIGIN : 'origin not allowed';
   }
-  if (origin !== 'null' && !isSerializedOrigin(origin)) return MALFORMED_ORIGIN;
+  if (malformed) return MALFORMED_ORIGIN;
   let answer: boolean | Promise<boolean>;
   try {
     answer = matcher.predicate(origin, request);

@@ -210,16 +210,27 @@ export function isSerializedOrigin(origin: string): boolean {
   return origin.length <= MAX_ORIGIN_LENGTH && SERIALIZED_ORIGIN.test(origin);
 }
 
-/** Matches a request's Origin against the static rules: exact, `*`, pattern, RegExp. */
-export function matchStaticOrigin(matcher: OriginMatcher, origin: string): boolean {
-  if (matcher.exact.has(origin)) return true;
-  if (!isSerializedOrigin(origin) || origin === 'null') return false;
-  if (matcher.any) return true;
-  if (matcher.patterns.size > 0 && matchesPattern(matcher.patterns, origin)) return true;
+/** How a request's Origin fares against the static rules. */
+export type OriginMatch = 'match' | 'miss' | 'malformed';
+
+/**
+ * Matches a request's Origin against the static rules: exact, `*`, pattern, RegExp. A value
+ * that is not a serialized origin (or is `null`) only matches an exact rule, which never holds it.
+ */
+export function staticOriginMatch(matcher: OriginMatcher, origin: string): OriginMatch {
+  if (matcher.exact.has(origin)) return 'match';
+  if (!isSerializedOrigin(origin)) return 'malformed';
+  if (matcher.any) return 'match';
+  if (matcher.patterns.size > 0 && matchesPattern(matcher.patterns, origin)) return 'match';
   for (const re of matcher.regExps) {
-    if (re.test(origin)) return true;
+    if (re.test(origin)) return 'match';
   }
-  return false;
+  return 'miss';
+}
+
+/** Whether a request's Origin matches the static rules. */
+export function matchStaticOrigin(matcher: OriginMatcher, origin: string): boolean {
+  return staticOriginMatch(matcher, origin) === 'match';
 }
 
 /** Looks up `scheme://*.<suffix>:port` for each suffix of the host that leaves at least one label. */

@@ -77,6 +77,6 @@ export function corsHeaders(res: FakeResponse): Record<string, string> {
 
 export function responderFor(debug = false): CorsResponder {
   const responder = new CorsResponder(debug);
-  responder.attach(fakePlatform);
+  responder.attach(fakePlatform, false);
   return responder;
 }
