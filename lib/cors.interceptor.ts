@@ -9,9 +9,10 @@ import { CorsRegistry } from './cors-registry.js';
 import { CorsResponder } from './cors-responder.js';
 
 /**
- * Registered globally by `CorsModule`. The pre-routing hook already wrote the headers of
- * nearly every request; this applies the exact handler's policy where the hook could not tell
- * the handler (host or header versioning split a path), and otherwise only keeps `Vary` whole.
+ * Bound globally by `CorsModule` only when some path alone cannot tell its handler (see
+ * `nest/interceptor-need.ts`). The pre-routing hook already wrote the headers of every request
+ * it could place; this applies the exact handler's policy where it could not (host or header
+ * versioning split a path), and keeps `Vary` whole after a handler's own `@Header('Vary')`.
  */
 @Injectable()
 export class CorsInterceptor implements NestInterceptor {

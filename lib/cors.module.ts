@@ -48,7 +48,8 @@ import { type RegisteredRoute, RouteTable } from './routing/route-table.js';
  *
  * When the application initialises, every policy is checked and compiled, and every problem is
  * thrown at once as a `CorsConfigurationError`. Requests are then answered by a hook that runs
- * before routing (preflights, early errors) and by a global interceptor (the exact handler).
+ * before routing (preflights, early errors), and by an interceptor where a path alone cannot tell
+ * the handler.
  *
  * @example
  * \@Module({ imports: [CorsModule.forRoot({ origin: 'https://app.example.com' })] })

@@ -62,7 +62,12 @@ export interface CorsModuleOptions extends CorsPolicyOptions {
   debug?: boolean;
 }
 
-/** What `@CorsPolicy()` takes: fields, the name of a policy from `forRoot({ policies })`, or `false`. */
+/**
+ * What `@CorsPolicy()` takes: fields, the name of a policy from `forRoot({ policies })`, or `false`.
+ *
+ * @example
+ * const declarations: CorsPolicyDeclaration[] = [{ credentials: true }, 'partners', false];
+ */
 export type CorsPolicyDeclaration = CorsPolicyOptions | string | false;
 
 /**

@@ -3,7 +3,12 @@ import type { CorsConfigurationIssue } from './configuration-issue.js';
 import { type OriginMatcher, parseConfiguredOrigin, regExpProblem } from './origin.js';
 import { FORBIDDEN_METHODS, isToken } from './tokens.js';
 
-/** Documented defaults of every policy field. */
+/**
+ * Documented defaults of every policy field.
+ *
+ * @example
+ * POLICY_DEFAULTS.maxAge; // 600 seconds
+ */
 export const POLICY_DEFAULTS = Object.freeze({
   credentials: false,
   exposedHeaders: [] as string[],
