@@ -16,7 +16,12 @@ import type {
 } from './interfaces/cors-options.interface.js';
 import { installRequestHook } from './nest/request-hook.js';
 import { captureRoutes, type RouteRegistration, routeMarkerOf } from './nest/route-capture.js';
-import { isRouteHandler, keepOriginInOwnVary, passesRequestsOn } from './nest/route-metadata.js';
+import {
+  isHostBound,
+  isRouteHandler,
+  keepOriginInOwnVary,
+  passesRequestsOn,
+} from './nest/route-metadata.js';
 import { ExpressRouter } from './platform/express-router.js';
 import { FastifyRouter, type FastifyInstanceLike } from './platform/fastify-router.js';
 import { platformOf } from './platform/http-platform.js';
@@ -71,7 +76,9 @@ export class CorsExplorer {
             leave: (request, response) =>
               responder.leave(request as Record<PropertyKey, unknown>, response),
           })
-        : new FastifyRouter(instance as FastifyInstanceLike);
+        : new FastifyRouter(instance as FastifyInstanceLike, (reply) =>
+            platform.removeActual(reply),
+          );
     router.verify();
     this.finishCapture = captureRoutes(adapter, {
       route: (registration) => {
@@ -81,7 +88,7 @@ export class CorsExplorer {
         return router.registerRoute(target, registration.handler, registration.register);
       },
       middleware: (callback, register) => router.registerMiddleware(callback, register),
-      nestLayers: (register) => router.registerNestLayers(register),
+      nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
     installRequestHook(adapter, createCorsRequestHook(router, responder, platform));
   }
@@ -130,6 +137,7 @@ export class CorsExplorer {
         controllerDeclaration,
       );
       const passesOn = passesRequestsOn(controller, versioning);
+      const hostBound = isHostBound(controller);
       for (const methodName of this.metadataScanner.getAllMethodNames(controller.prototype)) {
         const handler = controller.prototype[methodName] as Function;
         const name = `${controller.name}.${methodName}`;
@@ -141,7 +149,7 @@ export class CorsExplorer {
         );
         if (!isRouteHandler(handler)) continue;
         if (policy.enabled && policy.varyOnOrigin) keepOriginInOwnVary(handler);
-        const target: RouteTarget = { name, policy, passesOn };
+        const target: RouteTarget = { name, policy, passesOn, hostBound };
         this.targets.push(target);
         const marker = routeMarkerOf(handler);
         this.targetsByMarker.set(marker, [...(this.targetsByMarker.get(marker) ?? []), target]);

@@ -36,12 +36,27 @@ export interface RouteRegistration {
 export interface CaptureListener {
   route(registration: RouteRegistration): unknown;
   middleware(callback: Function, register: (callback: Function) => unknown): unknown;
-  /** Nest's own not-found and exception layers, mounted by `register` (after the routes). */
-  nestLayers(register: () => unknown): unknown;
+  /**
+   * Nest's own not-found and exception handlers, mounted by `register` (after the routes) with
+   * the adapter method `name` and its arguments, which the listener may replace.
+   */
+  nestLayers(name: string, args: unknown[], register: (args: unknown[]) => unknown): unknown;
 }
 
 /** Adapter methods through which Nest mounts its not-found and exception handlers. */
 const NEST_LAYER_METHODS = ['setNotFoundHandler', 'setErrorHandler'];
+
+/**
+ * Gives a handler registered in place of Nest's the name, the properties (the Fastify adapter
+ * reads `version`) and the metadata Nest put on the original, for whatever reads them.
+ */
+export function copyHandlerIdentity(from: Function, to: Function): void {
+  Object.assign(to, from);
+  Object.defineProperty(to, 'name', { configurable: true, value: from.name });
+  for (const key of Reflect.getOwnMetadataKeys(from)) {
+    Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
+  }
+}
 
 const ROUTE_METHODS = Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)));
 
@@ -102,7 +117,7 @@ export function captureRoutes(adapter: object, listener: CaptureListener): () =>
       continue;
     target[name] = function (this: unknown, ...args: unknown[]) {
       delete target[name];
-      return listener.nestLayers(() => original.apply(this, args));
+      return listener.nestLayers(name, args, (registered) => original.apply(this, registered));
     };
   }
   return restore;

@@ -14,6 +14,11 @@ export function isRouteHandler(handler: Function): boolean {
   return Reflect.getMetadata(METHOD_METADATA, handler) !== undefined;
 }
 
+/** Whether a controller is bound to hosts (`@Controller({ host })`). */
+export function isHostBound(controller: Function): boolean {
+  return Reflect.getMetadata(HOST_METADATA, controller) !== undefined;
+}
+
 /**
  * Whether Nest wraps the routes of this handler in a filter that passes a request on to the
  * next matching route (`next()`) instead of answering: a host-bound controller, or versioning
@@ -23,7 +28,7 @@ export function passesRequestsOn(
   controller: Function,
   versioning: VersioningOptions | undefined,
 ): boolean {
-  if (Reflect.getMetadata(HOST_METADATA, controller) !== undefined) return true;
+  if (isHostBound(controller)) return true;
   return versioning !== undefined && versioning.type !== VersioningType.URI;
 }
 

@@ -1,3 +1,4 @@
+import { copyHandlerIdentity } from '../nest/route-capture.js';
 import type { PlatformRouter } from './platform-router.js';
 import type { RouteCandidate, RouteTarget } from '../routing/route-target.js';
 
@@ -72,7 +73,7 @@ export class ExpressRouter implements PlatformRouter {
       const entered = hooks.enter(target, req, res);
       return entered ? entered.then(() => run(this, req, res, next)) : run(this, req, res, next);
     };
-    copyIdentity(handler, route);
+    copyHandlerIdentity(handler, route);
     this.targets.set(route, target);
     return register(route);
   }
@@ -99,17 +100,21 @@ export class ExpressRouter implements PlatformRouter {
         ? entered.then(() => callback.call(this, req, res, onward))
         : callback.call(this, req, res, onward);
     };
-    copyIdentity(callback, middleware);
+    copyHandlerIdentity(callback, middleware);
     this.passing.add(middleware);
     return register(middleware);
   }
 
-  registerNestLayers(register: () => unknown): unknown {
+  registerNestLayers(
+    _name: string,
+    args: unknown[],
+    register: (args: unknown[]) => unknown,
+  ): unknown {
     // Nest mounts its not-found handler (a router at the global prefix) and its exception
     // layers last: a request that reaches them reached no route.
     const stack = this.app.router?.stack ?? [];
     const before = stack.length;
-    const result = register();
+    const result = register(args);
     for (const layer of stack.slice(before)) this.passing.add(layer.handle);
     return result;
   }
@@ -178,13 +183,5 @@ function pathOf(request: ExpressRequestLike): string {
     return request.path;
   } finally {
     request.url = url;
-  }
-}
-
-/** Keeps the name and the metadata Nest copied onto a handler, for whatever reads them. */
-function copyIdentity(from: Function, to: Function): void {
-  Object.defineProperty(to, 'name', { configurable: true, value: from.name });
-  for (const key of Reflect.getOwnMetadataKeys(from)) {
-    Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
   }
 }

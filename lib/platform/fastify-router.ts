@@ -1,3 +1,4 @@
+import { copyHandlerIdentity } from '../nest/route-capture.js';
 import type { PlatformRouter } from './platform-router.js';
 import type { RouteCandidate, RouteTarget } from '../routing/route-target.js';
 
@@ -9,7 +10,7 @@ interface FindMyWayLike {
     method: string,
     path: string,
     constraints?: Record<string, unknown>,
-  ): { store?: { config?: Record<PropertyKey, unknown> } } | null;
+  ): { store?: { config?: Record<PropertyKey, unknown> }; params?: Record<string, string> } | null;
   constrainer: {
     deriveSyncConstraints(req: unknown, ctx?: unknown): Record<string, unknown>;
     asyncStrategiesInUse: Set<string>;
@@ -46,7 +47,10 @@ export class FastifyRouter implements PlatformRouter {
   private pending: RouteTarget | undefined;
   private readonly router: FindMyWayLike | undefined;
 
-  constructor(instance: FastifyInstanceLike) {
+  constructor(
+    instance: FastifyInstanceLike,
+    private readonly removeActual: (reply: unknown) => void,
+  ) {
     this.router = findMyWayOf(instance);
     instance.addHook('onRoute', (options) => {
       // Fastify adds the HEAD route of a GET route later, with the same handler.
@@ -63,10 +67,29 @@ export class FastifyRouter implements PlatformRouter {
     // Nest's adapter registers the route synchronously, so the `onRoute` hook runs in between.
     this.pending = target;
     try {
-      return register(handler);
+      return register(target.hostBound ? this.hostBoundRoute(handler) : handler);
     } finally {
       this.pending = undefined;
     }
+  }
+
+  /**
+   * Nest's host filter has no route to pass a request for another host on to here, so it
+   * throws its 404 at once (its handler proxy, being async, never throws synchronously): the
+   * headers written for the route go, since its handler does not run.
+   */
+  private hostBoundRoute(handler: Function): Function {
+    const removeActual = this.removeActual;
+    const route = function corsHostBoundRoute(this: unknown, request: unknown, reply: unknown) {
+      try {
+        return handler.call(this, request, reply);
+      } catch (error) {
+        removeActual(reply);
+        throw error;
+      }
+    };
+    copyHandlerIdentity(handler, route);
+    return route;
   }
 
   registerMiddleware(callback: Function, register: (callback: Function) => unknown): unknown {
@@ -74,9 +97,24 @@ export class FastifyRouter implements PlatformRouter {
     return register(callback);
   }
 
-  registerNestLayers(register: () => unknown): unknown {
-    // Fastify's not-found and error handlers are no routes: the router never reaches them.
-    return register();
+  registerNestLayers(
+    name: string,
+    args: unknown[],
+    register: (args: unknown[]) => unknown,
+  ): unknown {
+    const [handler] = args;
+    if (name !== 'setNotFoundHandler' || typeof handler !== 'function') return register(args);
+    // A request the router matched can still end in the not-found handler, which Nest's adapter
+    // calls for an empty route parameter: no handler of ours ran, so the headers written for
+    // the matched route go.
+    const removeActual = this.removeActual;
+    return register([
+      function corsNotFound(this: unknown, request: unknown, reply: unknown) {
+        removeActual(reply);
+        return handler.call(this, request, reply);
+      },
+      ...args.slice(1),
+    ]);
   }
 
   verify(): void {
@@ -99,16 +137,29 @@ export class FastifyRouter implements PlatformRouter {
     if (router.constrainer.asyncStrategiesInUse.size > 0) return [];
     const constraints = router.constrainer.deriveSyncConstraints(raw);
     const found = router.find(method, url, constraints);
-    const first: RouteCandidate | undefined = found ? targetOf(found.store?.config) : undefined;
-    if (this.versions.size === 0) return first === undefined ? [] : [first];
+    const candidates: RouteCandidate[] = [];
+    const add = (match: typeof found) => {
+      if (!match || !reachesHandler(match.params)) return;
+      const target = targetOf(match.store?.config);
+      candidates.push(target);
+      // Nest's host filter cannot pass a request on here: for another host the route answers
+      // 404 itself, so its policy is not sure to apply.
+      if (target?.hostBound) candidates.push(null);
+    };
+    add(found);
     // A preflight carries no version header: ask the router for each version the app serves.
-    const candidates: RouteCandidate[] = first === undefined ? [] : [first];
-    for (const version of this.versions) {
-      const versioned = router.find(method, url, { ...constraints, version });
-      if (versioned) candidates.push(targetOf(versioned.store?.config));
-    }
+    for (const version of this.versions) add(router.find(method, url, { ...constraints, version }));
     return candidates;
   }
+}
+
+/**
+ * Nest's Fastify adapter sends a request whose route parameter (other than the wildcard) is
+ * empty to the not-found handler (`requireNonEmptyParams`), so the route's handler never runs.
+ */
+function reachesHandler(params: Record<string, string> | undefined): boolean {
+  for (const name in params) if (params[name] === '' && name !== '*') return false;
+  return true;
 }
 
 function targetOf(config: Record<PropertyKey, unknown> | undefined): RouteTarget | null {

@@ -16,8 +16,12 @@ export interface PlatformRouter {
   ): unknown;
   /** Registers one Nest middleware through `register` (see `ExpressRouter`). */
   registerMiddleware(callback: Function, register: (callback: Function) => unknown): unknown;
-  /** Mounts Nest's own not-found and exception layers through `register`. */
-  registerNestLayers(register: () => unknown): unknown;
+  /** Mounts Nest's own not-found and exception handlers (`setNotFoundHandler`, ...). */
+  registerNestLayers(
+    name: string,
+    args: unknown[],
+    register: (args: unknown[]) => unknown,
+  ): unknown;
   /** Throws, naming what is missing, when the router cannot be asked. Called at startup. */
   verify(): void;
   /**

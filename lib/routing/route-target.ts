@@ -11,6 +11,8 @@ export interface RouteTarget {
    * versioning, in a filter that calls `next()` where the adapter has one (Express).
    */
   readonly passesOn: boolean;
+  /** Its controller is bound to hosts: on Fastify, where Nest's filter cannot pass a request on, a request for another host gets a 404 from the route itself. */
+  readonly hostBound: boolean;
 }
 
 /** What the platform's router answered: a route the module does not own is `null`. */

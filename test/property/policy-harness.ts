@@ -83,7 +83,7 @@ const expressPlatform = platformOf('express')!;
 
 /** A route target for `policy`, as the explorer builds them. */
 export function targetOf(policy: CompiledPolicy, name = 'Test.handler'): RouteTarget {
-  return { name, policy, passesOn: false };
+  return { name, policy, passesOn: false, hostBound: false };
 }
 
 /** Applies `policy` to an actual request through the responder. */
