@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
 import type { RouteTarget } from './cors-registry.js';
+import { isLogLevelEnabled } from './nest/log-levels.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import { pathnameOf } from './platform/http-platform.js';
 import type { CompiledPolicy, EffectivePolicy } from './policy/compile-policy.js';
@@ -168,7 +169,7 @@ export class CorsResponder {
   }
 
   private explain(request: Request, handler: string, source: string, reason: string): void {
-    if (!this.debug && !Logger.isLevelEnabled('debug')) return;
+    if (!this.debug && !isLogLevelEnabled('debug')) return;
     const method = clip(this.platform.methodOf(request));
     const path = clip(pathnameOf(this.platform.urlOf(request)));
     const origin = clip(String(this.platform.headersOf(request).origin ?? '(none)'));
