@@ -7,18 +7,19 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const project of ['tsconfig.build.json', 'tsconfig.build.cjs.json']) {
   const result = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-mkdirSync(new URL('../dist/cjs', import.meta.url), { recursive: true });
+mkdirSync(join(root, 'dist', 'cjs'), { recursive: true });
 writeFileSync(
-  new URL('../dist/cjs/package.json', import.meta.url),
+  join(root, 'dist', 'cjs', 'package.json'),
   `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`,
 );
