@@ -11,12 +11,6 @@ import { adapters, createApp } from '../e2e/adapters.js';
  * load ESM-only Nest 12 in this suite's Jest ESM mode on Node.js 20.
  */
 const APP = 'https://app.example.com';
-const RATE_LIMIT_HEADERS = [
-  'Retry-After',
-  'X-RateLimit-Limit',
-  'X-RateLimit-Remaining',
-  'X-RateLimit-Reset',
-];
 
 @Controller('articles')
 class ArticlesController {
