@@ -1,24 +1,16 @@
 // The e2e test a user writes in an app made by the Nest CLI, copied into each app of the
 // compatibility matrix (scripts/compat.mjs). Jest and Vitest (globals) run it unchanged.
 import { INestApplication, Module } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { CorsConfigurationError, CorsModule } from 'nestjs-cors-policy';
 import request from 'supertest';
 import { AppModule } from './../src/app.module';
+import { adapters, createApp } from './adapters';
 
-describe.each([
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-])('CORS on %s', (_platform, makeAdapter) => {
+describe.each(adapters)('CORS on %s', (_platform, makeAdapter) => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleFixture = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleFixture.createNestApplication(makeAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready?.();
+    app = await createApp(AppModule, makeAdapter);
   });
 
   afterAll(async () => {
@@ -60,10 +52,6 @@ describe.each([
   it('refuses a configuration a browser would reject, at startup', async () => {
     @Module({ imports: [CorsModule.forRoot({ origin: '*', credentials: true })] })
     class BadModule {}
-    const start = async () => {
-      const moduleFixture = await Test.createTestingModule({ imports: [BadModule] }).compile();
-      await moduleFixture.createNestApplication(makeAdapter(), { logger: false }).init();
-    };
-    await expect(start()).rejects.toBeInstanceOf(CorsConfigurationError);
+    await expect(createApp(BadModule, makeAdapter)).rejects.toBeInstanceOf(CorsConfigurationError);
   });
 });

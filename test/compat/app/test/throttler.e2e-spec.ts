@@ -2,12 +2,10 @@
 // guard's 429. Runs in the apps of the compatibility matrix that can load the CommonJS throttler.
 import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { CorsModule } from 'nestjs-cors-policy';
 import request from 'supertest';
+import { adapters, createApp } from './adapters';
 
 const APP = 'https://app.example.com';
 const RATE_LIMIT_HEADERS = [
@@ -37,17 +35,11 @@ class ThrottledModule {}
 const exposed = (headers: Record<string, string>) =>
   (headers['access-control-expose-headers'] ?? '').toLowerCase().split(/\s*,\s*/);
 
-describe.each([
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-])('@nestjs/throttler recipe on %s', (_platform, makeAdapter) => {
+describe.each(adapters)('@nestjs/throttler recipe on %s', (_platform, makeAdapter) => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleFixture = await Test.createTestingModule({ imports: [ThrottledModule] }).compile();
-    app = moduleFixture.createNestApplication(makeAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready?.();
+    app = await createApp(ThrottledModule, makeAdapter);
   });
 
   afterAll(async () => {
