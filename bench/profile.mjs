@@ -17,7 +17,7 @@ const [adapter = 'fastify', variant = 'module-global', kindName = 'GET allowed',
 const kind = KINDS[kindName];
 if (!kind) throw new Error(`kind must be one of: ${Object.keys(KINDS).join(', ')}`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const libEntry = pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href;
+const libEntry = pathToFileURL(path.join(ROOT, 'dist', 'esm', 'index.js')).href;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cors-bench-prof-'));
 
 const child = spawn(

@@ -42,9 +42,9 @@ const out = option('out', quick ? undefined : path.join(ROOT, 'bench', 'RESULTS.
 const log = (line) => process.stderr.write(`${line}\n`);
 const failures = [];
 
-/** Builds dist/ with tsc unless it is newer than every file of lib/. */
+/** Builds dist/esm with tsc unless it is newer than every file of lib/. */
 function ensureBuilt() {
-  const entry = path.join(ROOT, 'dist', 'index.js');
+  const entry = path.join(ROOT, 'dist', 'esm', 'index.js');
   const newest = (dir) =>
     readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
       const p = path.join(dir, e.name);

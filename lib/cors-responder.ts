@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
+import { isLogLevelEnabled } from './nest/log-levels.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import type { CompiledPolicy } from './policy/compile-policy.js';
 import {
@@ -145,7 +146,7 @@ export class CorsResponder {
   }
 
   private explain(facts: RequestFacts, handler: string, source: string, reason: string): void {
-    if (!this.debug && !Logger.isLevelEnabled('debug')) return;
+    if (!this.debug && !isLogLevelEnabled('debug')) return;
     const method = clip(facts.method);
     const path = clip(pathnameOf(facts.url));
     const origin = clip(String(facts.origin ?? '(none)'));

@@ -78,7 +78,10 @@ export type CorsPolicyDeclaration = CorsPolicyOptions | string | false;
  * \@Injectable()
  * class CorsConfig implements CorsOptionsFactory {
  *   constructor(private readonly config: ConfigService) {}
- *   createCorsOptions() { return { origin: this.config.get('CORS_ORIGINS').split(',') }; }
+ *   createCorsOptions() {
+ *     const origins = this.config.getOrThrow<string>('CORS_ORIGINS').split(',');
+ *     return { origin: origins.map((origin) => origin.trim()).filter(Boolean) };
+ *   }
  * }
  */
 export interface CorsOptionsFactory {

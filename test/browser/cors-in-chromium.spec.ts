@@ -357,6 +357,13 @@ describeInChromium('CORS in Chromium', () => {
       const origins = localDemoOrigins(demo.port);
       const scenarios = demoScenarios(corsOriginsForDemo(origins));
       const page = await context.newPage();
+      // What the demo server answered, the page and its frames together (API calls excluded).
+      const demoAnswers: string[] = [];
+      page.on('response', (response) => {
+        if (new URL(response.url()).port === String(demo.port)) {
+          demoAnswers.push(`${response.status()} ${new URL(response.url()).pathname}`);
+        }
+      });
       await page.goto(`${origins.app}/`);
       await page.waitForSelector('#summary[data-done="true"]', { timeout: 20_000 });
 
@@ -372,9 +379,37 @@ describeInChromium('CORS in Chromium', () => {
       // The page's own verdicts, and, independently, the outcome each row recorded.
       expect(rows.filter((row) => row.verdict !== 'pass')).toEqual([]);
       expect(rows.map((row) => row.outcome)).toEqual(scenarios.map((s) => s.expect.outcome));
-      expect(await page.textContent('#summary')).toBe(
-        `${scenarios.length} of ${scenarios.length} scenarios behaved as expected.`,
+      // The verdict of the whole run, at the top of the page, above the table.
+      expect(await page.textContent('#summary')).toBe(`All ${scenarios.length} rows as expected.`);
+      const summaryBox = await page.locator('#summary').boundingBox();
+      const tableBox = await page.locator('table').boundingBox();
+      expect(summaryBox!.y + summaryBox!.height).toBeLessThanOrEqual(tableBox!.y);
+
+      // No request of the page failed: no missing asset. Headless Chromium asks for no favicon,
+      // so check what a desktop browser would ask for: each document (the page and its frames)
+      // names an icon that needs no request, rather than getting a 404 for /favicon.ico.
+      expect(demoAnswers.filter((answer) => !answer.startsWith('200 '))).toEqual([]);
+      expect(demoAnswers).toEqual(expect.arrayContaining(['200 /', '200 /frame.html']));
+      const icons = await Promise.all(
+        page
+          .frames()
+          .map((frame) =>
+            frame.$$eval('link[rel="icon"]', (links) =>
+              links.map((link) => link.getAttribute('href')),
+            ),
+          ),
       );
+      expect(icons.length).toBeGreaterThan(1);
+      expect(icons).toEqual(icons.map(() => ['data:,']));
+
+      // Lines wrap between words only: no header name or value is split across two lines.
+      const words = await page.$$eval('td .word', (spans) =>
+        spans.map((span) => ({ text: span.textContent, lines: span.getClientRects().length })),
+      );
+      expect(
+        words.filter((word) => word.text?.startsWith('access-control-')).length,
+      ).toBeGreaterThan(20);
+      expect(words.filter((word) => word.lines !== 1)).toEqual([]);
 
       if (adapter === 'express') {
         mkdirSync(new URL('.', SCREENSHOT), { recursive: true });

@@ -63,23 +63,34 @@ describe('package manifest', () => {
     }
   });
 
-  it('has an exports map with types, import and default, and ./package.json', () => {
+  it('has one exports map for an ESM and a CommonJS build, each with its types', () => {
     expect(manifest.type).toBe('module');
     expect(manifest.exports['.']).toEqual({
-      types: './dist/index.d.ts',
-      import: './dist/index.js',
-      default: './dist/index.js',
+      import: { types: './dist/esm/index.d.ts', default: './dist/esm/index.js' },
+      require: { types: './dist/cjs/index.d.ts', default: './dist/cjs/index.js' },
+      default: './dist/esm/index.js',
     });
+    // Tools that predate exports maps (TypeScript's node10 resolution, old bundlers).
+    expect(manifest.main).toBe('./dist/cjs/index.js');
+    expect(manifest.types).toBe('./dist/cjs/index.d.ts');
     expect(manifest.exports['./package.json']).toBe('./package.json');
     expect(manifest.files).toEqual(['dist']);
   });
 
-  it('declares the engines and the peer ranges of NestJS 12', () => {
+  it('declares the engines and the peer ranges of NestJS 11 and 12', () => {
     expect(manifest.engines.node).toBe('^20.19.0 || ^22.12.0 || >=24');
-    expect(manifest.peerDependencies['@nestjs/common']).toMatch(/^\^12/);
-    expect(manifest.peerDependencies['@nestjs/core']).toMatch(/^\^12/);
+    for (const name of ['@nestjs/common', '@nestjs/core']) {
+      expect(manifest.peerDependencies[name]).toBe('^11.0.0 || ^12.0.0');
+    }
     expect(manifest.peerDependencies['rxjs']).toMatch(/^\^7/);
     expect(manifest.peerDependencies['reflect-metadata']).toBeDefined();
+  });
+
+  it('links the npm page to one repository', () => {
+    const repo = 'https://github.com/nestjs-cors-policy/nestjs-cors-policy';
+    expect(manifest.repository).toEqual({ type: 'git', url: `git+${repo}.git` });
+    expect(manifest.homepage).toBe(`${repo}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${repo}/issues` });
   });
 
   it('points every script at files that exist', () => {

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 /**
  * Builds and packs the library, installs the tarball into a scratch ESM app and a scratch
- * CommonJS app (Node >= 20.19 can require ESM), and checks that each boots and answers CORS.
+ * CommonJS app, and checks that each loads its own build (dist/esm, dist/cjs), boots and answers
+ * CORS. A third app mixes the builds, as a dependency tree can: its controller is decorated
+ * through the CommonJS build and the module comes from the ESM build (the dual-package hazard).
+ * The compatibility matrix (scripts/compat.mjs) runs the same tarball in Nest 11 and 12 apps.
  */
 const root = process.cwd();
 const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
@@ -53,12 +56,23 @@ main().catch((error) => { console.error(error); process.exit(1); });
 const ESM_LOAD = `import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CorsConfigurationError, CorsModule, CorsPolicy } from 'nestjs-cors-policy';`;
+import { CorsConfigurationError, CorsModule, CorsPolicy } from 'nestjs-cors-policy';
+if (!import.meta.resolve('nestjs-cors-policy').includes('/dist/esm/')) throw new Error('not the ESM build');`;
 
 const CJS_LOAD = `require('reflect-metadata');
 const { Controller, Get, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { CorsConfigurationError, CorsModule, CorsPolicy } = require('nestjs-cors-policy');`;
+const { CorsConfigurationError, CorsModule, CorsPolicy } = require('nestjs-cors-policy');
+if (!require.resolve('nestjs-cors-policy').includes('/dist/cjs/')) throw new Error('not the CommonJS build');`;
+
+const MIXED_LOAD = `import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CorsConfigurationError, CorsModule } from 'nestjs-cors-policy';
+const commonjs = createRequire(import.meta.url)('nestjs-cors-policy');
+if (commonjs.CorsModule === CorsModule) throw new Error('one build only: nothing would be mixed');
+const { CorsPolicy } = commonjs;`;
 
 describe('packed tarball', () => {
   let scratch: string;
@@ -75,8 +89,11 @@ describe('packed tarball', () => {
     );
     tarball = join(scratch, packed[0].filename);
     const files: string[] = packed[0].files.map((file: { path: string }) => file.path);
-    expect(files).toContain('dist/index.js');
-    expect(files).toContain('dist/index.d.ts');
+    for (const build of ['esm', 'cjs']) {
+      expect(files).toContain(`dist/${build}/index.js`);
+      expect(files).toContain(`dist/${build}/index.d.ts`);
+    }
+    expect(files).toContain('dist/cjs/package.json');
     expect(
       files.filter(
         (file) =>
@@ -90,6 +107,7 @@ describe('packed tarball', () => {
   it.each([
     ['ESM', 'module', 'main.js', ESM_LOAD],
     ['CommonJS', 'commonjs', 'main.cjs', CJS_LOAD],
+    ['mixed-build', 'mixed', 'main.mjs', MIXED_LOAD],
   ])(
     'boots in a scratch %s app and serves CORS',
     (_kind, type, entry, load) => {
@@ -109,7 +127,7 @@ describe('packed tarball', () => {
         JSON.stringify({
           name: `scratch-${type}`,
           private: true,
-          type,
+          type: type === 'commonjs' ? 'commonjs' : 'module',
           dependencies: { ...dependencies, 'nestjs-cors-policy': `file:${tarball}` },
         }),
       );

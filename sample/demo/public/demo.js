@@ -128,10 +128,26 @@ function hideCookieValue(value) {
 
 function cell(row, text, className) {
   const td = document.createElement('td');
-  td.textContent = text;
+  setText(td, text);
   if (className) td.className = className;
   row.append(td);
   return td;
+}
+
+/**
+ * Shows text in a cell, each word in a `.word` span that never wraps, so lines break between
+ * words and never inside a header name or value (browsers would break after any hyphen).
+ */
+function setText(element, text) {
+  element.replaceChildren(
+    ...text.split(/(\s+)/).map((part) => {
+      if (part === '' || /^\s+$/.test(part)) return document.createTextNode(part);
+      const word = document.createElement('span');
+      word.className = 'word';
+      word.textContent = part;
+      return word;
+    }),
+  );
 }
 
 function renderRows() {
@@ -172,20 +188,24 @@ async function runScenario({ scenario, row, actual, server }) {
   if (results.length > 1)
     seen.push(`(all ${results.length}: ${results.map(describeOutcome).join(', ')})`);
   seen.push(problems.length === 0 ? '✓ as expected' : `✗ ${problems.join('; ')}`);
-  actual.textContent = seen.join('\n');
+  setText(actual, seen.join('\n'));
   actual.classList.add(last.outcome === 'response' ? 'allowed' : 'blocked');
-  server.textContent = describeExchanges(exchanges);
+  setText(server, describeExchanges(exchanges));
   row.dataset.verdict = problems.length === 0 ? 'pass' : 'fail';
   row.dataset.outcome = last.outcome;
   return problems.length === 0;
 }
 
 const rows = renderRows();
-let passed = 0;
-for (const row of rows) {
-  if (await runScenario(row)) passed++;
-}
 const summary = document.getElementById('summary');
-summary.textContent = `${passed} of ${rows.length} scenarios behaved as expected.`;
-summary.className = passed === rows.length ? 'pass' : 'fail';
+const failed = [];
+for (const [index, row] of rows.entries()) {
+  summary.textContent = `Running… ${index} of ${rows.length} rows done.`;
+  if (!(await runScenario(row))) failed.push(row.scenario.name);
+}
+summary.textContent =
+  failed.length === 0
+    ? `All ${rows.length} rows as expected.`
+    : `${rows.length - failed.length} of ${rows.length} rows as expected; not as expected: ${failed.join(', ')}.`;
+summary.className = failed.length === 0 ? 'pass' : 'fail';
 summary.dataset.done = 'true';
