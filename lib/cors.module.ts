@@ -14,6 +14,7 @@ import {
   DiscoveryService,
   HttpAdapterHost,
   MetadataScanner,
+  ModulesContainer,
   Reflector,
 } from '@nestjs/core';
 import {
@@ -23,6 +24,7 @@ import {
 } from './cors.constants.js';
 import { CorsInterceptor } from './cors.interceptor.js';
 import {
+  type CORS_ASYNC_OPTIONS_TYPE,
   CORS_MODULE_OPTIONS,
   type CORS_OPTIONS_TYPE,
   ConfigurableCorsModule,
@@ -34,8 +36,16 @@ import type {
   CorsModuleOptions,
   CorsPolicyDeclaration,
 } from './interfaces/cors-options.interface.js';
+import { conflictingCorsLayers, refuseLaterEnableCors } from './nest/conflicting-cors-layers.js';
 import { interceptorNeed } from './nest/interceptor-need.js';
+import {
+  assertConfiguredOnce,
+  CORS_MODULE_ROOT,
+  type CorsModuleRoot,
+  markRoot,
+} from './nest/module-misuse.js';
 import { captureRoutes, routeMarkerOf, type CapturedRoute } from './nest/route-capture.js';
+import { misplacedPolicies } from './nest/policy-placement.js';
 import { installRequestHook } from './nest/request-hook.js';
 import { platformOf } from './platform/http-platform.js';
 import { CorsConfigurationError } from './policy/configuration-issue.js';
@@ -60,13 +70,21 @@ import { type RegisteredRoute, RouteTable } from './routing/route-table.js';
   providers: [
     {
       provide: CORS_POLICY_COMPILER,
-      useFactory: (options: CorsModuleOptions) => new PolicyCompiler(options),
-      inject: [CORS_MODULE_OPTIONS],
+      useFactory: (root: CorsModuleRoot | undefined, options: unknown, modules: ModulesContainer) =>
+        new PolicyCompiler(
+          options as CorsModuleOptions,
+          assertConfiguredOnce(root, modules, CorsModule).path,
+        ),
+      inject: [
+        { token: CORS_MODULE_ROOT, optional: true },
+        { token: CORS_MODULE_OPTIONS, optional: true },
+        ModulesContainer,
+      ],
     },
     {
       provide: CorsResponder,
-      useFactory: (options: CorsModuleOptions) => new CorsResponder(options?.debug === true),
-      inject: [CORS_MODULE_OPTIONS],
+      useFactory: (options?: CorsModuleOptions) => new CorsResponder(options?.debug === true),
+      inject: [{ token: CORS_MODULE_OPTIONS, optional: true }],
     },
     CorsRegistry,
     CorsInterceptor,
@@ -78,7 +96,19 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
    * says so). The generated method cannot take `undefined`: it reads the keys of its argument.
    */
   static forRoot(options: typeof CORS_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    // Not an object (null, from untyped config): the generated method would throw a TypeError
+    // reading its keys; the compiler reports it instead, as any other wrong value.
+    if (options !== null && typeof options === 'object')
+      return markRoot(super.forRoot(options), 'CorsModule.forRoot');
+    return markRoot(super.forRoot({}), 'CorsModule.forRoot', {
+      token: CORS_MODULE_OPTIONS,
+      value: options,
+    });
+  }
+
+  /** `forRoot()` with options from a factory, a class or an existing provider. */
+  static forRootAsync(options: typeof CORS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return markRoot(super.forRootAsync(options), 'CorsModule.forRootAsync');
   }
 
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
@@ -106,9 +136,18 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
    */
   configure(): void {
     this.compileHandlerPolicies();
-    if (this.compiler.issues.length > 0) throw new CorsConfigurationError(this.compiler.issues);
     const adapter = this.adapterHost.httpAdapter;
+    const issues = [
+      ...this.compiler.issues,
+      ...misplacedPolicies(this.discovery, this.metadataScanner),
+      ...(adapter ? conflictingCorsLayers(adapter) : []),
+    ];
+    if (issues.length > 0) throw new CorsConfigurationError(issues);
+    for (const warning of this.compiler.warnings) {
+      new Logger(CORS_LOGGER_CONTEXT).warn(`${warning.path}: ${warning.message} [${warning.code}]`);
+    }
     if (!adapter) return;
+    refuseLaterEnableCors(adapter);
     const platform = platformOf(adapter.getType());
     if (!platform) {
       throw new Error(
