@@ -16,7 +16,7 @@ import { analyse } from 'scslre';
  * - a repeated group that can match empty (`(a?){30}`), or whose alternatives can start with
  *   the same character (`(a|aa)+`), is refused, since the repetitions can then split the input in
  *   exponentially many ways. This also refuses a few harmless shapes, such as `(?:app|admin)+`;
- *   write `a(?:pp|dmin)+` there.
+ *   write `(?:a(?:pp|dmin))+` there.
  */
 export function regExpBacktrackingProblem(re: RegExp): string | undefined {
   let literal: AST.RegExpLiteral;

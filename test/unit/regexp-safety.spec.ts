@@ -64,6 +64,13 @@ describe('RegExps with super-linear backtracking are refused at startup', () => 
   });
 });
 
+describe('the harmless shape the check refuses, as the README says, and its rewrite', () => {
+  it('refuses (?:app|admin)+, whose alternatives start alike, and accepts (?:a(?:pp|dmin))+', () => {
+    expect(regExpProblem(/^https:\/\/(?:app|admin)+\.example$/)?.code).toBe('regexp-redos');
+    expect(regExpProblem(/^https:\/\/(?:a(?:pp|dmin))+\.example$/)).toBeUndefined();
+  });
+});
+
 describe('unambiguous RegExps are accepted', () => {
   it.each(safe)('%s: %s', (_, re) => {
     expect(regExpProblem(re)).toBeUndefined();
