@@ -31,6 +31,7 @@ export function misplacedPolicies(
         issues.push(
           misplaced(
             `${controller.name}.${methodName}`,
+            method,
             'a controller method that is not a route handler (no @Get(), @Post(), ...)',
           ),
         );
@@ -43,11 +44,10 @@ export function misplacedPolicies(
     if (!provider || seen.has(provider)) continue;
     seen.add(provider);
     const what = describeProvider(provider);
-    if (hasPolicy(provider)) issues.push(misplaced(provider.name, what));
+    if (hasPolicy(provider)) issues.push(misplaced(provider.name, provider, what));
     for (const methodName of metadataScanner.getAllMethodNames(provider.prototype)) {
-      if (hasPolicy(provider.prototype[methodName] as Function)) {
-        issues.push(misplaced(`${provider.name}.${methodName}`, what));
-      }
+      const method = provider.prototype[methodName] as Function;
+      if (hasPolicy(method)) issues.push(misplaced(`${provider.name}.${methodName}`, method, what));
     }
   }
   return issues;
@@ -63,11 +63,12 @@ function describeProvider(provider: Function): string {
   return 'a provider, which answers no HTTP route; put it on a controller or one of its route handlers';
 }
 
-function misplaced(path: string, what: string): CorsConfigurationIssue {
+function misplaced(path: string, target: Function, what: string): CorsConfigurationIssue {
   return {
     path,
     code: 'policy-on-non-route',
     message: `@CorsPolicy() is on ${what}. It would never apply.`,
+    value: Reflect.getOwnMetadata(CORS_POLICY_METADATA, target),
   };
 }
 

@@ -204,10 +204,10 @@ describe.each(adapters)('startup checks on %s', (platform, makeAdapter) => {
       class AppModule {}
       const error = await issuesOf(build(AppModule, makeAdapter));
       expect(codesOf(error.issues)).toEqual([
-        { path: 'HelpersController.format', code: 'policy-on-non-route', value: undefined },
-        { path: 'OrdersService', code: 'policy-on-non-route', value: undefined },
-        { path: 'OrdersResolver.orders', code: 'policy-on-non-route', value: undefined },
-        { path: 'EventsGateway', code: 'policy-on-non-route', value: undefined },
+        { path: 'HelpersController.format', code: 'policy-on-non-route', value: { origin: APP } },
+        { path: 'OrdersService', code: 'policy-on-non-route', value: { origin: APP } },
+        { path: 'OrdersResolver.orders', code: 'policy-on-non-route', value: 'partners' },
+        { path: 'EventsGateway', code: 'policy-on-non-route', value: { origin: APP } },
       ]);
       const [method, service, resolver, gateway] = error.issues.map((issue) => issue.message);
       expect(method).toMatch(/not a route handler/);
