@@ -1,56 +1,67 @@
-import type { CorsRegistry, RouteTarget } from './cors-registry.js';
-import type { CorsResponder } from './cors-responder.js';
-import { type HttpPlatform, pathnameOf } from './platform/http-platform.js';
-import type { PathRoutes } from './routing/route-table.js';
+import { METHODS } from 'node:http';
+import type { CorsResponder, Preflight } from './cors-responder.js';
+import type { HttpPlatform } from './platform/http-platform.js';
+import type { PlatformRouter } from './platform/platform-router.js';
+import { resolveRoute } from './routing/route-target.js';
 
 type Done = (error?: unknown) => void;
 
 /**
- * The pre-routing hook: it runs for every request before Nest routes it, on both platforms.
- * It answers preflights (guards, pipes and handlers never see them), and writes the CORS headers
- * of actual requests early, so that responses ending before the interceptor (a guard's 401,
- * a middleware's or a pipe's exception) carry them too.
+ * Node's HTTP parser accepts these methods only, exactly as written: a preflight for any other
+ * (`delete`, `GET, POST`) asks about a request that can never reach a handler.
+ */
+const DELIVERABLE_METHODS: ReadonlySet<string> = new Set(METHODS);
+
+/**
+ * The request hook (`setOnRequestHook`), which runs for every request before Nest middleware,
+ * guards and handlers, on both platforms. It answers preflights with the policy of the handler
+ * the platform's router would run for the requested method. Where the router already picked
+ * the route (Fastify routes before this hook), it writes that route's headers at once, so that
+ * responses ending early (a middleware's error, a guard's 401) carry them; on Express the route
+ * writes them itself when it runs (see `ExpressRouter`).
  */
 export function createCorsRequestHook(
-  registry: CorsRegistry,
+  router: PlatformRouter,
   responder: CorsResponder,
   platform: HttpPlatform,
 ) {
-  return function corsRequestHook(request: any, response: unknown, done: Done): void {
-    const routes = registry.routesOf(pathnameOf(platform.urlOf(request)));
-    if (!routes) return done();
-    const method = platform.methodOf(request);
-    if (method === 'OPTIONS') {
-      const headers = platform.headersOf(request);
-      const origin = headers.origin;
-      const requestedMethod = headers['access-control-request-method'];
-      if (
-        origin !== undefined &&
-        requestedMethod !== undefined &&
-        !servedByOwnOptionsHandler(routes)
-      ) {
-        responder.answerPreflight(routes, request, response, origin, requestedMethod)?.catch(done);
+  return function corsRequestHook(request: unknown, response: unknown, done: Done): void {
+    const facts = platform.factsOf(request);
+    if (
+      facts.method === 'OPTIONS' &&
+      facts.origin !== undefined &&
+      facts.requestMethod !== undefined
+    ) {
+      if (!DELIVERABLE_METHODS.has(facts.requestMethod)) {
+        responder.refusePreflight(
+          facts as Preflight,
+          response,
+          'Access-Control-Request-Method is not a method this server accepts',
+        );
+        return;
+      }
+      if (!answeredByOwnOptionsRoute(router, request)) {
+        const resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
+        // A route the module does not own answers its preflights itself.
+        if (resolution.kind === 'unowned') return done();
+        responder.answerPreflight(resolution, facts as Preflight, response)?.catch(done);
         return;
       }
     }
-    const target = soleTarget(routes.forMethod(method));
-    // No route, or several handlers with different policies: the interceptor, which knows the
-    // handler Nest picked, applies its policy.
+    const target = router.routedTarget(request);
     if (!target) return done();
-    const applied = responder.applyActual(target, request, response);
+    const applied = responder.applyActual(target, facts, response);
     if (applied) applied.then(() => done(), done);
     else done();
   };
 }
 
 /** An `@Options()` handler with CORS off answers preflights itself. */
-function servedByOwnOptionsHandler(routes: PathRoutes<RouteTarget>): boolean {
-  return routes.forMethod('OPTIONS')?.some((target) => !target.policy.enabled) ?? false;
-}
-
-function soleTarget(targets: readonly RouteTarget[] | undefined): RouteTarget | undefined {
-  if (!targets) return undefined;
-  const [first] = targets;
-  if (targets.length === 1) return first;
-  return targets.every((target) => target.policy === first.policy) ? first : undefined;
+function answeredByOwnOptionsRoute(router: PlatformRouter, request: unknown): boolean {
+  const routed = router.routedTarget(request);
+  const resolution =
+    routed !== undefined
+      ? resolveRoute(routed ? [routed] : [])
+      : resolveRoute(router.candidatesFor(request, 'OPTIONS'));
+  return resolution.kind === 'target' && !resolution.target.policy.enabled;
 }

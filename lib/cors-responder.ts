@@ -1,92 +1,82 @@
 import { Logger } from '@nestjs/common';
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
-import type { RouteTarget } from './cors-registry.js';
 import type { HttpPlatform } from './platform/http-platform.js';
-import { pathnameOf } from './platform/http-platform.js';
-import type { CompiledPolicy, EffectivePolicy } from './policy/compile-policy.js';
+import type { CompiledPolicy } from './policy/compile-policy.js';
 import {
-  checkOrigin,
-  checkPreflightRequest,
-  preflightVary,
-  type Verdict,
-  writeActualVary,
-  writeAllowedActual,
-  writeAllowedPreflight,
+  type ActualAnswer,
+  decideActual,
+  decidePreflight,
+  denyPreflight,
+  type PreflightAnswer,
+  type RequestFacts,
 } from './policy/decide.js';
-import type { PathRoutes } from './routing/route-table.js';
+import type { RouteResolution, RouteTarget } from './routing/route-target.js';
 
-/** Set on a request once a policy's headers were written, so that no layer writes them twice. */
-const APPLIED_POLICY = Symbol('nestjs-cors-policy:applied');
-const CORS_RESPONSE_HEADERS = [
-  'Access-Control-Allow-Origin',
-  'Access-Control-Allow-Credentials',
-  'Access-Control-Expose-Headers',
-];
-const FORBIDDEN = 403;
+/** On Express, what was decided and written for a request so far (see `enter`). */
+const APPLIED = Symbol('nestjs-cors-policy.applied');
+interface Applied {
+  readonly target: RouteTarget;
+  readonly answer: ActualAnswer;
+  written: boolean;
+}
 
 type Request = Record<PropertyKey, any>;
+export type Preflight = RequestFacts & { readonly origin: string; readonly requestMethod: string };
 
 /**
- * Writes a policy's answer to a request on one HTTP platform: the headers of an actual request,
- * or the whole answer to a preflight. Denials leave the CORS headers out; their reason is only
- * logged, at debug level (or at log level with `debug: true`), never sent.
+ * Writes the engine's answers on one HTTP platform: the headers of an actual request, or the
+ * whole answer to a preflight. Denials leave the CORS headers out; their reason is only logged,
+ * at debug level (or at log level with `debug: true`), never sent.
  */
 export class CorsResponder {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private readonly warnedPolicies = new WeakSet<CompiledPolicy>();
-  // The HTTP platform is known only once the application initialises (see CorsModule).
-  private platform!: HttpPlatform;
-  /** Only the interceptor reads which policy a request got; without it, nothing is recorded. */
-  private recordsApplied = false;
 
-  constructor(private readonly debug: boolean) {}
+  constructor(
+    private readonly platform: HttpPlatform,
+    private readonly debug: boolean,
+  ) {}
 
-  attach(platform: HttpPlatform, interceptorBound: boolean): void {
-    this.platform = platform;
-    this.recordsApplied = interceptorBound;
-  }
-
-  /** The policy whose headers are already on this request's response, if any. */
-  appliedPolicy(request: Request): EffectivePolicy | undefined {
-    return request[APPLIED_POLICY];
+  /**
+   * Writes the CORS headers of `target`'s policy for an actual request. Returns a promise only
+   * when an origin function answers asynchronously; the headers are written when it settles.
+   */
+  applyActual(target: RouteTarget, facts: RequestFacts, response: unknown): void | Promise<void> {
+    const answer = this.decideActual(target, facts);
+    if (!isPromise(answer)) return this.platform.writeActual(response, answer);
+    return answer.then((settled) => this.platform.writeActual(response, settled));
   }
 
   /**
-   * Writes the CORS headers of an actual request. Returns a promise only when an origin
-   * function answers asynchronously; the headers are written when it settles.
+   * Express: the request reached a route (or a Nest middleware on its way to one) of `target`.
+   * Its answer is decided once per request and target, and written again after `leave`.
    */
-  applyActual(target: RouteTarget, request: Request, response: unknown): void | Promise<void> {
-    const { policy } = target;
-    if (this.recordsApplied) {
-      const previous = request[APPLIED_POLICY];
-      request[APPLIED_POLICY] = policy;
-      if (previous !== undefined) {
-        for (const name of CORS_RESPONSE_HEADERS) this.platform.remove(response, name);
-      }
-    }
-    if (!policy.enabled) {
-      if (this.platform.headersOf(request).origin !== undefined)
-        this.explain(request, target.name, policy.source, 'CORS disabled on this handler');
+  enter(target: RouteTarget, request: Request, response: unknown): void | Promise<void> {
+    const applied = request[APPLIED] as Applied | undefined;
+    if (applied?.target === target) {
+      if (!applied.written) this.write(request, response, target, applied.answer);
       return;
     }
-    writeActualVary(policy, response, this.platform);
-    const origin = this.platform.headersOf(request).origin;
-    if (origin === undefined) return;
-    const verdict = checkOrigin(policy, origin, request, (error) =>
-      this.originFunctionFailed(policy, error),
-    );
-    if (verdict === true) return writeAllowedActual(policy, origin, response, this.platform);
-    if (typeof verdict === 'string')
-      return this.explain(request, target.name, policy.source, verdict);
-    return verdict.then((settled) => {
-      if (settled === true) writeAllowedActual(policy, origin, response, this.platform);
-      else this.explain(request, target.name, policy.source, settled);
-    });
+    // Another route than the one the request was heading to: its headers go.
+    if (applied?.written) this.platform.removeActual(response);
+    const answer = this.decideActual(target, this.platform.factsOf(request));
+    if (!isPromise(answer)) return this.write(request, response, target, answer);
+    return answer.then((settled) => this.write(request, response, target, settled));
   }
 
-  /** Keeps `Origin` in `Vary` after a handler's `@Header('Vary', ...)` replaced the value. */
-  keepVary(policy: EffectivePolicy, response: unknown): void {
-    if (policy.enabled) writeActualVary(policy, response, this.platform);
+  /** Express: the request was passed on without an answer; what `enter` wrote goes. */
+  leave(request: Request, response: unknown): void {
+    const applied = request[APPLIED] as Applied | undefined;
+    if (!applied?.written) return;
+    this.platform.removeActual(response);
+    applied.written = false;
+  }
+
+  /** Refuses a preflight before any route is asked about it. */
+  refusePreflight(facts: Preflight, response: unknown, reason: string): void {
+    // No handler to name: the log names the path instead.
+    const path = clip(pathnameOf(facts.url));
+    this.sendPreflight(facts, response, path, 'none', denyPreflight(reason, undefined));
   }
 
   /**
@@ -94,84 +84,71 @@ export class CorsResponder {
    * the policy's success status and headers, or 403 with no CORS headers.
    */
   answerPreflight(
-    routes: PathRoutes<RouteTarget>,
-    request: Request,
+    resolution: RouteResolution & { kind: 'none' | 'target' | 'ambiguous' },
+    facts: Preflight,
     response: unknown,
-    origin: string,
-    method: string,
   ): void | Promise<void> {
-    const targets = routes.forMethod(method);
-    const target = targets?.[0];
-    const path = pathnameOf(this.platform.urlOf(request));
-    if (!target)
-      return this.deny(
-        request,
+    if (resolution.kind === 'none') {
+      return this.refusePreflight(
+        facts,
         response,
-        undefined,
-        path,
-        `no handler serves ${clip(method)} at this path`,
-      );
-    if (targets.length > 1 && targets.some((other) => other.policy !== target.policy)) {
-      return this.deny(
-        request,
-        response,
-        undefined,
-        target.name,
-        `several handlers with different CORS policies serve ${method} here (host or version routing)`,
+        `no handler serves ${clip(facts.requestMethod)} at this path`,
       );
     }
-    const { policy } = target;
-    if (!policy.enabled)
-      return this.deny(request, response, policy, target.name, 'CORS disabled on this handler');
-    const headers = this.platform.headersOf(request);
-    const asked = checkPreflightRequest(
-      policy,
-      method,
-      headerValue(headers['access-control-request-headers']),
-    );
-    if ('denied' in asked) return this.deny(request, response, policy, target.name, asked.denied);
-
-    const allow = (verdict: Verdict) => {
-      if (verdict !== true) return this.deny(request, response, policy, target.name, verdict);
-      this.platform.preflight.appendVary(response, preflightVary(policy));
-      const privateNetwork = headers['access-control-request-private-network'] === 'true';
-      writeAllowedPreflight(
-        policy,
-        origin,
-        method,
-        asked.allowHeaders,
-        privateNetwork,
+    if (resolution.kind === 'ambiguous') {
+      const names = resolution.targets.map((target) => target?.name ?? 'a route of the app');
+      return this.refusePreflight(
+        facts,
         response,
-        this.platform.preflight,
+        `the request decides between routes with different CORS policies (${[...new Set(names)].join(', ')}), which a preflight cannot show`,
       );
-      this.platform.end(response, policy.successStatus);
+    }
+    const { target } = resolution;
+    const answer = decidePreflight(target.policy, facts, (error) =>
+      this.originFunctionFailed(target.policy as CompiledPolicy, error),
+    );
+    const send = (settled: PreflightAnswer) =>
+      this.sendPreflight(facts, response, target.name, target.policy.source, settled);
+    return isPromise(answer) ? answer.then(send) : send(answer);
+  }
+
+  private decideActual(
+    target: RouteTarget,
+    facts: RequestFacts,
+  ): ActualAnswer | Promise<ActualAnswer> {
+    const { policy } = target;
+    const answer = decideActual(policy, facts, (error) =>
+      this.originFunctionFailed(policy as CompiledPolicy, error),
+    );
+    const explain = (settled: ActualAnswer) => {
+      if (!settled.allowed && settled.reason !== undefined)
+        this.explain(facts, target.name, policy.source, settled.reason);
+      return settled;
     };
-    const verdict = checkOrigin(policy, origin, request, (error) =>
-      this.originFunctionFailed(policy, error),
-    );
-    return verdict === true || typeof verdict === 'string' ? allow(verdict) : verdict.then(allow);
+    return isPromise(answer) ? answer.then(explain) : explain(answer);
   }
 
-  private deny(
-    request: Request,
+  private write(request: Request, response: unknown, target: RouteTarget, answer: ActualAnswer) {
+    request[APPLIED] = { target, answer, written: true } satisfies Applied;
+    this.platform.writeActual(response, answer);
+  }
+
+  private sendPreflight(
+    facts: RequestFacts,
     response: unknown,
-    policy: EffectivePolicy | undefined,
     handler: string,
-    reason: string,
+    source: string,
+    answer: PreflightAnswer,
   ): void {
-    this.platform.preflight.appendVary(
-      response,
-      preflightVary(policy?.enabled ? policy : undefined),
-    );
-    this.platform.end(response, FORBIDDEN);
-    this.explain(request, handler, policy?.source ?? 'none', reason);
+    this.platform.sendPreflight(response, answer);
+    if (!answer.allowed) this.explain(facts, handler, source, answer.reason);
   }
 
-  private explain(request: Request, handler: string, source: string, reason: string): void {
+  private explain(facts: RequestFacts, handler: string, source: string, reason: string): void {
     if (!this.debug && !Logger.isLevelEnabled('debug')) return;
-    const method = clip(this.platform.methodOf(request));
-    const path = clip(pathnameOf(this.platform.urlOf(request)));
-    const origin = clip(String(this.platform.headersOf(request).origin ?? '(none)'));
+    const method = clip(facts.method);
+    const path = clip(pathnameOf(facts.url));
+    const origin = clip(String(facts.origin ?? '(none)'));
     const line = `Denied ${method} ${path} from ${origin} for ${handler} (policy: ${source}): ${reason}`;
     if (this.debug) this.logger.log(line);
     else this.logger.debug(line);
@@ -190,8 +167,14 @@ export class CorsResponder {
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The path of a request target, without the query string (for log lines). */
+function pathnameOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** Request data in a log line: bounded, and with control characters escaped. */

@@ -1,6 +1,7 @@
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsConfigurationIssue } from '../policy/configuration-issue.js';
+import { isRouteHandler } from './route-metadata.js';
 
 /**
  * Metadata keys other Nest packages set, read to say what a misplaced `@CorsPolicy()` sits on.
@@ -9,8 +10,6 @@ import type { CorsConfigurationIssue } from '../policy/configuration-issue.js';
  */
 const GRAPHQL_RESOLVER_METADATA = ['graphql:resolver_type', 'graphql:resolver_name'];
 const GATEWAY_METADATA = 'websockets:is_gateway';
-/** What `@Get()`, `@Post()`... set on a route handler (`PATH_METADATA`, not exported from the package root). */
-const PATH_METADATA = 'path';
 
 /**
  * Every `@CorsPolicy()` that can never apply: on a provider (a GraphQL resolver, a WebSocket
@@ -27,7 +26,7 @@ export function misplacedPolicies(
     if (!controller) continue;
     for (const methodName of metadataScanner.getAllMethodNames(controller.prototype)) {
       const method = controller.prototype[methodName] as Function;
-      if (hasPolicy(method) && Reflect.getMetadata(PATH_METADATA, method) === undefined) {
+      if (hasPolicy(method) && !isRouteHandler(method)) {
         issues.push(
           misplaced(
             `${controller.name}.${methodName}`,

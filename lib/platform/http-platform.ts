@@ -1,22 +1,22 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HeaderWriter } from '../policy/decide.js';
+import type { ActualAnswer, PreflightAnswer, RequestFacts } from '../policy/decide.js';
 import { mergeVary } from '../policy/vary.js';
 
 /**
- * Everything that differs between Express and Fastify, in one place: reading the request,
- * writing headers and ending a preflight. Both request objects expose Node's `headers`,
- * `method` and `url`; the responses differ.
+ * Everything that differs between Express and Fastify in reading a request and writing an
+ * answer, in one place. Both request objects expose Node's `headers`, `method` and `url`; the
+ * responses differ. The engine decides the answer; these only write it.
  */
-export interface HttpPlatform<Req = any, Res = any> extends HeaderWriter<Res> {
-  readonly name: string;
-  /** Writes the headers of a response the hook sends itself (a preflight answer). */
-  readonly preflight: HeaderWriter<Res>;
-  remove(response: Res, name: string): void;
-  /** Ends the response with `status` and no body. */
-  end(response: Res, status: number): void;
-  headersOf(request: Req): IncomingHttpHeaders;
-  methodOf(request: Req): string;
-  urlOf(request: Req): string;
+export interface HttpPlatform<Req = any, Res = any> {
+  readonly name: 'express' | 'fastify';
+  /** Reads what the engine needs of a request, once. */
+  factsOf(request: Req): RequestFacts;
+  /** Writes the CORS headers of an actual response (its `Vary` whether allowed or not). */
+  writeActual(response: Res, answer: ActualAnswer): void;
+  /** Takes back what `writeActual` wrote, but `Vary`, which may stay. */
+  removeActual(response: Res): void;
+  /** Sends the answer to a preflight: its headers and status, with no body. */
+  sendPreflight(response: Res, answer: PreflightAnswer): void;
 }
 
 interface NodeResponse {
@@ -41,64 +41,114 @@ interface NodeLikeRequest {
   url?: string;
 }
 
-const expressWriter: HeaderWriter<NodeResponse> = {
-  set: (res, name, value) => res.setHeader(name, value),
-  appendVary(res, names) {
-    const merged = mergeVary(res.getHeader('vary'), names);
-    if (merged !== undefined) res.setHeader('Vary', merged);
-  },
-};
+/** Headers of an actual response, which `removeActual` takes back. */
+const ACTUAL_HEADERS = [
+  'Access-Control-Allow-Origin',
+  'Access-Control-Allow-Credentials',
+  'Access-Control-Expose-Headers',
+];
+
+function factsOf(request: NodeLikeRequest): RequestFacts {
+  const headers = request.headers;
+  const requestHeaders = headers['access-control-request-headers'];
+  return {
+    method: request.method ?? '',
+    url: request.url ?? '',
+    origin: headers.origin,
+    requestMethod: headers['access-control-request-method'],
+    requestHeaders: Array.isArray(requestHeaders) ? requestHeaders.join(',') : requestHeaders,
+    privateNetwork: headers['access-control-request-private-network'] === 'true',
+    request,
+  };
+}
+
+type SetHeader<Res> = (response: Res, name: string, value: string) => void;
+
+function writeAllowedActual<Res>(
+  response: Res,
+  answer: ActualAnswer & { allowed: true },
+  set: SetHeader<Res>,
+): void {
+  set(response, 'Access-Control-Allow-Origin', answer.allowOrigin);
+  if (answer.allowCredentials) set(response, 'Access-Control-Allow-Credentials', 'true');
+  if (answer.exposeHeaders) set(response, 'Access-Control-Expose-Headers', answer.exposeHeaders);
+}
+
+function writeAllowedPreflight<Res>(
+  response: Res,
+  answer: PreflightAnswer & { allowed: true },
+  set: SetHeader<Res>,
+): void {
+  set(response, 'Access-Control-Allow-Origin', answer.allowOrigin);
+  if (answer.allowCredentials) set(response, 'Access-Control-Allow-Credentials', 'true');
+  set(response, 'Access-Control-Allow-Methods', answer.allowMethods);
+  if (answer.allowHeaders !== '')
+    set(response, 'Access-Control-Allow-Headers', answer.allowHeaders);
+  set(response, 'Access-Control-Max-Age', answer.maxAge);
+  if (answer.allowPrivateNetwork) set(response, 'Access-Control-Allow-Private-Network', 'true');
+  // Safari needs Content-Length 0 on a bodiless 204, or it waits for a body.
+  set(response, 'Content-Length', '0');
+}
+
+const setOnNode: SetHeader<NodeResponse> = (res, name, value) => res.setHeader(name, value);
+const setOnReply: SetHeader<FastifyReply> = (reply, name, value) => reply.header(name, value);
+
+function appendVaryOnNode(res: NodeResponse, names: string): void {
+  const merged = mergeVary(res.getHeader('vary'), names);
+  if (merged !== undefined) res.setHeader('Vary', merged);
+}
 
 const expressPlatform: HttpPlatform<NodeLikeRequest, NodeResponse> = {
   name: 'express',
-  ...expressWriter,
-  preflight: expressWriter,
-  remove: (res, name) => res.removeHeader(name),
-  end(res, status) {
-    res.statusCode = status;
-    res.setHeader('Content-Length', '0');
-    res.end();
+  factsOf,
+  writeActual(res, answer) {
+    if (answer.vary !== undefined) appendVaryOnNode(res, answer.vary);
+    if (answer.allowed) writeAllowedActual(res, answer, setOnNode);
   },
-  headersOf: (req) => req.headers,
-  methodOf: (req) => req.method ?? '',
-  urlOf: (req) => req.url ?? '',
-};
-
-/** A preflight answer is sent through the same reply: `reply.header()` is enough, and cheapest. */
-const fastifyReplyWriter: HeaderWriter<FastifyReply> = {
-  set: (reply, name, value) => reply.header(name, value),
-  appendVary(reply, names) {
-    const merged = mergeVary(reply.getHeader('vary'), names);
-    if (merged !== undefined) reply.header('Vary', merged);
+  removeActual(res) {
+    for (const name of ACTUAL_HEADERS) res.removeHeader(name);
+  },
+  sendPreflight(res, answer) {
+    appendVaryOnNode(res, answer.vary);
+    if (answer.allowed) writeAllowedPreflight(res, answer, setOnNode);
+    else res.setHeader('Content-Length', '0');
+    res.statusCode = answer.status;
+    res.end();
   },
 };
 
 const fastifyPlatform: HttpPlatform<NodeLikeRequest, FastifyReply> = {
   name: 'fastify',
-  preflight: fastifyReplyWriter,
+  factsOf,
   // On the Node.js response: Fastify merges those headers into every response it sends, even
   // the error response of a throwing middleware, which goes through a new reply.
-  set: (reply, name, value) => reply.raw.setHeader(name, value),
-  appendVary(reply, names) {
-    // `getHeader` reads the reply's own value (from `@Header()`) first, then the raw one. Where
-    // there is a value, it may be the reply's own, which would win: update both then.
-    const current = reply.getHeader('vary');
-    const merged = mergeVary(current, names);
-    if (merged === undefined) return;
-    reply.raw.setHeader('Vary', merged);
-    if (current !== undefined) reply.header('Vary', merged);
+  writeActual(reply, answer) {
+    if (answer.vary !== undefined) {
+      // `getHeader` reads the reply's own value (from `@Header()`) first, then the raw one.
+      // Where there is a value, it may be the reply's own, which would win: update both then.
+      const current = reply.getHeader('vary');
+      const merged = mergeVary(current, answer.vary);
+      if (merged !== undefined) {
+        reply.raw.setHeader('Vary', merged);
+        if (current !== undefined) reply.header('Vary', merged);
+      }
+    }
+    if (answer.allowed) writeAllowedActual(reply.raw, answer, setOnNode);
   },
-  remove(reply, name) {
-    reply.raw.removeHeader(name);
-    reply.removeHeader(name);
+  removeActual(reply) {
+    for (const name of ACTUAL_HEADERS) {
+      reply.raw.removeHeader(name);
+      reply.removeHeader(name);
+    }
   },
-  end(reply, status) {
-    reply.header('Content-Length', '0');
-    reply.code(status).send();
+  // A preflight answer is sent through the same reply: `reply.header()` is enough, and cheapest.
+  sendPreflight(reply, answer) {
+    const merged = mergeVary(reply.getHeader('vary'), answer.vary);
+    if (merged !== undefined) reply.header('Vary', merged);
+    if (answer.allowed) writeAllowedPreflight(reply, answer, setOnReply);
+    else reply.header('Content-Length', '0');
+    reply.code(answer.status).send();
   },
-  headersOf: (req) => req.headers,
-  methodOf: (req) => req.method ?? '',
-  urlOf: (req) => req.url ?? '',
 };
 
 /** The platform of a Nest HTTP adapter, from `httpAdapter.getType()`. */
@@ -106,10 +156,4 @@ export function platformOf(adapterType: string): HttpPlatform | undefined {
   if (adapterType === 'express') return expressPlatform;
   if (adapterType === 'fastify') return fastifyPlatform;
   return undefined;
-}
-
-/** The path of a request target, without the query string. */
-export function pathnameOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

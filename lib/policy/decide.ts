@@ -1,14 +1,8 @@
-import type { CompiledPolicy } from './compile-policy.js';
+import type { CompiledPolicy, EffectivePolicy } from './compile-policy.js';
 import { staticOriginMatch } from './origin.js';
 import { originFunctionFailure } from './origin-function.js';
 import { isCanonicalRequestHeaders, isToken, parseRequestHeaders } from './tokens.js';
 import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
-
-/** How headers reach a response; one implementation per HTTP platform, none of it here. */
-export interface HeaderWriter<Res> {
-  set(response: Res, name: string, value: string): void;
-  appendVary(response: Res, names: string): void;
-}
 
 /** `true` when allowed, otherwise the reason it was denied (never sent to the client). */
 export type Verdict = true | string;
@@ -88,25 +82,127 @@ export function checkPreflightRequest(
   return { allowHeaders: requested };
 }
 
-/** Headers of an actual (non-preflight) response from an allowed origin. */
-export function writeAllowedActual<Res>(
-  policy: CompiledPolicy,
-  origin: string,
-  response: Res,
-  writer: HeaderWriter<Res>,
-): void {
-  writeAllowOrigin(policy, origin, response, writer);
-  if (policy.exposeHeaders)
-    writer.set(response, 'Access-Control-Expose-Headers', policy.exposeHeaders);
+/** What the engine reads of a request, read once per request by the platform file. */
+export interface RequestFacts {
+  readonly method: string;
+  /** The request target as received (for denial logs only). */
+  readonly url: string;
+  readonly origin: string | undefined;
+  /** `Access-Control-Request-Method`: with `OPTIONS` and an Origin, the request is a preflight. */
+  readonly requestMethod: string | undefined;
+  /** `Access-Control-Request-Headers`, several lines joined with `,`. */
+  readonly requestHeaders: string | undefined;
+  /** `Access-Control-Request-Private-Network: true` was sent. */
+  readonly privateNetwork: boolean;
+  /** The framework's request object, handed to origin functions. */
+  readonly request: unknown;
 }
 
-/** `Vary` of every actual response of a route whose answer depends on the Origin. */
-export function writeActualVary<Res>(
-  policy: CompiledPolicy,
-  response: Res,
-  writer: HeaderWriter<Res>,
-): void {
-  if (policy.varyOnOrigin) writer.appendVary(response, VARY_ACTUAL);
+/**
+ * The CORS part of an actual response: `vary` is written either way; the other headers only
+ * when `allowed`. `reason` says why not (logged, never sent); `undefined` when the request is
+ * not a CORS request at all (no Origin), so there is nothing to explain.
+ */
+export type ActualAnswer =
+  | {
+      readonly allowed: true;
+      readonly vary: string | undefined;
+      readonly allowOrigin: string;
+      readonly allowCredentials: boolean;
+      readonly exposeHeaders: string | undefined;
+    }
+  | { readonly allowed: false; readonly vary: string | undefined; readonly reason?: string };
+
+/** The whole answer to a preflight: the status, and the headers to send with it. */
+export type PreflightAnswer =
+  | {
+      readonly allowed: true;
+      readonly status: number;
+      readonly vary: string;
+      readonly allowOrigin: string;
+      readonly allowCredentials: boolean;
+      readonly allowMethods: string;
+      /** Empty when the preflight asked for no header. */
+      readonly allowHeaders: string;
+      readonly maxAge: string;
+      readonly allowPrivateNetwork: boolean;
+    }
+  | {
+      readonly allowed: false;
+      readonly status: number;
+      readonly vary: string;
+      readonly reason: string;
+    };
+
+const FORBIDDEN = 403;
+const NOT_A_CORS_REQUEST: ActualAnswer = Object.freeze({ allowed: false, vary: undefined });
+/** No Origin on a route whose answer depends on it: no CORS header, but `Vary` for caches. */
+const NO_ORIGIN: ActualAnswer = Object.freeze({ allowed: false, vary: VARY_ACTUAL });
+
+/**
+ * Decides the CORS headers of an actual (non-preflight) request under `policy`. A policy with
+ * `origin: '*'` answers every request alike, with or without an Origin, so it needs no `Vary`.
+ */
+export function decideActual(
+  policy: EffectivePolicy,
+  facts: RequestFacts,
+  onOriginFunctionFailure: (error: unknown) => void,
+): ActualAnswer | Promise<ActualAnswer> {
+  if (!policy.enabled) {
+    return facts.origin === undefined
+      ? NOT_A_CORS_REQUEST
+      : { allowed: false, vary: undefined, reason: 'CORS disabled on this handler' };
+  }
+  const vary = policy.varyOnOrigin ? VARY_ACTUAL : undefined;
+  if (policy.origin.any) return allowActual(policy, '*', vary);
+  const origin = facts.origin;
+  if (origin === undefined) return vary === undefined ? NOT_A_CORS_REQUEST : NO_ORIGIN;
+  const verdict = checkOrigin(policy, origin, facts.request, onOriginFunctionFailure);
+  const settle = (settled: Verdict): ActualAnswer =>
+    settled === true
+      ? allowActual(policy, origin, vary)
+      : { allowed: false, vary, reason: settled };
+  return typeof verdict === 'object' ? verdict.then(settle) : settle(verdict);
+}
+
+/**
+ * Decides a preflight under the policy of the handler its actual request would reach: the
+ * method, then the headers, then the origin (the only step that may be asynchronous).
+ */
+export function decidePreflight(
+  policy: EffectivePolicy,
+  facts: RequestFacts & { readonly origin: string; readonly requestMethod: string },
+  onOriginFunctionFailure: (error: unknown) => void,
+): PreflightAnswer | Promise<PreflightAnswer> {
+  if (!policy.enabled) return denyPreflight('CORS disabled on this handler', undefined);
+  const asked = checkPreflightRequest(policy, facts.requestMethod, facts.requestHeaders);
+  if ('denied' in asked) return denyPreflight(asked.denied, policy);
+  const { origin, requestMethod } = facts;
+  const settle = (verdict: Verdict): PreflightAnswer => {
+    if (verdict !== true) return denyPreflight(verdict, policy);
+    return {
+      allowed: true,
+      status: policy.successStatus,
+      vary: preflightVary(policy),
+      allowOrigin: policy.origin.any ? '*' : origin,
+      allowCredentials: policy.credentials,
+      allowMethods: requestMethod,
+      allowHeaders: asked.allowHeaders,
+      maxAge: policy.maxAge,
+      allowPrivateNetwork: facts.privateNetwork && policy.allowPrivateNetwork,
+    };
+  };
+  if (policy.origin.any) return settle(true);
+  const verdict = checkOrigin(policy, origin, facts.request, onOriginFunctionFailure);
+  return typeof verdict === 'object' ? verdict.then(settle) : settle(verdict);
+}
+
+/** A refused preflight: 403 with no CORS header but `Vary`, and the reason for the log. */
+export function denyPreflight(
+  reason: string,
+  policy: CompiledPolicy | undefined,
+): PreflightAnswer & { allowed: false } {
+  return { allowed: false, status: FORBIDDEN, vary: preflightVary(policy), reason };
 }
 
 /** `Vary` of every preflight response, allowed or denied. */
@@ -114,33 +210,18 @@ export function preflightVary(policy: CompiledPolicy | undefined): string {
   return policy?.allowPrivateNetwork ? VARY_PREFLIGHT_PRIVATE_NETWORK : VARY_PREFLIGHT;
 }
 
-/** Headers of a successful preflight. */
-export function writeAllowedPreflight<Res>(
+function allowActual(
   policy: CompiledPolicy,
-  origin: string,
-  method: string,
-  allowHeaders: string,
-  privateNetworkRequested: boolean,
-  response: Res,
-  writer: HeaderWriter<Res>,
-): void {
-  writeAllowOrigin(policy, origin, response, writer);
-  writer.set(response, 'Access-Control-Allow-Methods', method);
-  if (allowHeaders !== '') writer.set(response, 'Access-Control-Allow-Headers', allowHeaders);
-  writer.set(response, 'Access-Control-Max-Age', policy.maxAge);
-  if (privateNetworkRequested && policy.allowPrivateNetwork) {
-    writer.set(response, 'Access-Control-Allow-Private-Network', 'true');
-  }
-}
-
-function writeAllowOrigin<Res>(
-  policy: CompiledPolicy,
-  origin: string,
-  response: Res,
-  writer: HeaderWriter<Res>,
-): void {
-  writer.set(response, 'Access-Control-Allow-Origin', policy.origin.any ? '*' : origin);
-  if (policy.credentials) writer.set(response, 'Access-Control-Allow-Credentials', 'true');
+  allowOrigin: string,
+  vary: string | undefined,
+): ActualAnswer {
+  return {
+    allowed: true,
+    vary,
+    allowOrigin,
+    allowCredentials: policy.credentials,
+    exposeHeaders: policy.exposeHeaders,
+  };
 }
 
 class OriginTimeoutError extends Error {}

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { CorsResponder } from '../../lib/cors-responder.js';
-import type { HttpPlatform } from '../../lib/platform/http-platform.js';
+import { CorsResponder, type Preflight } from '../../lib/cors-responder.js';
+import { type HttpPlatform, platformOf } from '../../lib/platform/http-platform.js';
+import type { RouteTarget } from '../../lib/routing/route-target.js';
 import { mergeVary } from '../../lib/policy/vary.js';
 import type { CorsModuleOptions } from '../../lib/index.js';
 import type { CompiledPolicy } from '../../lib/policy/compile-policy.js';
-import { checkOrigin, type HeaderWriter, type Verdict } from '../../lib/policy/decide.js';
+import { checkOrigin, type Verdict } from '../../lib/policy/decide.js';
 import { PolicyCompiler } from '../../lib/policy/policy-compiler.js';
 
 /** Compiles module options the way `CorsModule` does, failing the test on any configuration issue. */
@@ -42,27 +43,72 @@ export interface FakeRequest {
   readonly url: string;
 }
 
-const fakeWriter: HeaderWriter<FakeResponse> = {
-  set: (res, name, value) => void res.headers.set(name.toLowerCase(), value),
-  appendVary(res, names) {
-    const merged = mergeVary(res.headers.get('vary'), names);
-    if (merged !== undefined) res.headers.set('vary', merged);
+/** An HTTP platform over plain objects, to drive `CorsResponder` without a server. */
+export const fakePlatform: HttpPlatform<FakeRequest, FakeResponse> = {
+  name: 'express',
+  factsOf: (req) => expressPlatform.factsOf(req),
+  writeActual(res, answer) {
+    if (answer.vary !== undefined) appendVary(res, answer.vary);
+    if (!answer.allowed) return;
+    res.headers.set('access-control-allow-origin', answer.allowOrigin);
+    if (answer.allowCredentials) res.headers.set('access-control-allow-credentials', 'true');
+    if (answer.exposeHeaders)
+      res.headers.set('access-control-expose-headers', answer.exposeHeaders);
+  },
+  removeActual(res) {
+    for (const name of [...res.headers.keys()]) {
+      if (name.startsWith('access-control-')) res.headers.delete(name);
+    }
+  },
+  sendPreflight(res, answer) {
+    appendVary(res, answer.vary);
+    res.status = answer.status;
+    if (!answer.allowed) return;
+    res.headers.set('access-control-allow-origin', answer.allowOrigin);
+    if (answer.allowCredentials) res.headers.set('access-control-allow-credentials', 'true');
+    res.headers.set('access-control-allow-methods', answer.allowMethods);
+    if (answer.allowHeaders !== '')
+      res.headers.set('access-control-allow-headers', answer.allowHeaders);
+    res.headers.set('access-control-max-age', answer.maxAge);
+    if (answer.allowPrivateNetwork) res.headers.set('access-control-allow-private-network', 'true');
   },
 };
 
-/** An HTTP platform over plain objects, to drive `CorsResponder` without a server. */
-export const fakePlatform: HttpPlatform<FakeRequest, FakeResponse> = {
-  name: 'fake',
-  ...fakeWriter,
-  preflight: fakeWriter,
-  remove: (res, name) => void res.headers.delete(name.toLowerCase()),
-  end(res, status) {
-    res.status = status;
-  },
-  headersOf: (req) => req.headers,
-  methodOf: (req) => req.method,
-  urlOf: (req) => req.url,
-};
+function appendVary(res: FakeResponse, names: string): void {
+  const merged = mergeVary(res.headers.get('vary'), names);
+  if (merged !== undefined) res.headers.set('vary', merged);
+}
+
+const expressPlatform = platformOf('express')!;
+
+/** A route target for `policy`, as the explorer builds them. */
+export function targetOf(policy: CompiledPolicy, name = 'Test.handler'): RouteTarget {
+  return { name, policy, passesOn: false };
+}
+
+/** Applies `policy` to an actual request through the responder. */
+export function applyActual(
+  responder: CorsResponder,
+  policy: CompiledPolicy,
+  request: FakeRequest,
+  res: FakeResponse,
+) {
+  return responder.applyActual(targetOf(policy), fakePlatform.factsOf(request), res);
+}
+
+/** Answers a preflight with `policy` through the responder. */
+export function answerPreflight(
+  responder: CorsResponder,
+  policy: CompiledPolicy,
+  request: FakeRequest,
+  res: FakeResponse,
+) {
+  return responder.answerPreflight(
+    { kind: 'target', target: targetOf(policy) },
+    fakePlatform.factsOf(request) as Preflight,
+    res,
+  );
+}
 
 export function newResponse(): FakeResponse {
   return { headers: new Map() };
@@ -76,7 +122,5 @@ export function corsHeaders(res: FakeResponse): Record<string, string> {
 }
 
 export function responderFor(debug = false): CorsResponder {
-  const responder = new CorsResponder(debug);
-  responder.attach(fakePlatform, false);
-  return responder;
+  return new CorsResponder(fakePlatform, debug);
 }

@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import type { CorsPolicyOptions } from '../../lib/index.js';
 import { checkPreflightRequest } from '../../lib/policy/decide.js';
-import { compileGlobal, corsHeaders, newResponse, responderFor } from './policy-harness.js';
+import {
+  answerPreflight,
+  compileGlobal,
+  corsHeaders,
+  newResponse,
+  responderFor,
+} from './policy-harness.js';
 import { type Case, preflightCase, reference } from './preflight-reference.js';
 
 /*
@@ -46,11 +52,9 @@ describe('preflights are allowed exactly when the policy allows every item', () 
   it('through the responder: 2xx with exactly the answered headers, or 403 with no CORS header', () => {
     fc.assert(
       fc.property(preflightCase, (c) => {
+        // A method no route serves never reaches the responder: the router has no policy for it.
+        if (!c.routed.includes(c.method)) return;
         const policy = compileGlobal(optionsOf(c));
-        const target = { name: 'Items.handler', policy };
-        const routes = {
-          forMethod: (method: string) => (c.routed.includes(method) ? [target] : undefined),
-        };
         const headers: Record<string, string> = {
           origin: 'https://app.example.com',
           'access-control-request-method': c.method,
@@ -60,13 +64,7 @@ describe('preflights are allowed exactly when the policy allows every item', () 
         }
         const res = newResponse();
         const request = { headers, method: 'OPTIONS', url: '/items' };
-        const answered = responderFor().answerPreflight(
-          routes,
-          request,
-          res,
-          headers.origin,
-          c.method,
-        );
+        const answered = answerPreflight(responderFor(), policy, request, res);
         expect(answered).toBeUndefined();
         const expected = reference(c);
         if (expected === 'denied') {

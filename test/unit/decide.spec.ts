@@ -1,14 +1,13 @@
 import { jest } from '@jest/globals';
 import type { CorsPolicyOptions } from '../../lib/interfaces/cors-options.interface.js';
-import { compilePolicy } from '../../lib/policy/compile-policy.js';
+import { compilePolicy, disabledPolicy } from '../../lib/policy/compile-policy.js';
 import {
-  type HeaderWriter,
   checkOrigin,
   checkPreflightRequest,
+  decideActual,
+  decidePreflight,
   preflightVary,
-  writeActualVary,
-  writeAllowedActual,
-  writeAllowedPreflight,
+  type RequestFacts,
 } from '../../lib/policy/decide.js';
 
 const APP = 'https://app.example.com';
@@ -18,29 +17,26 @@ function policy(options: CorsPolicyOptions) {
   return compilePolicy(options, 'test');
 }
 
-type Call = [kind: 'set' | 'vary', response: object, ...args: string[]];
+const facts = (origin: string | undefined, extra: Partial<RequestFacts> = {}): RequestFacts => ({
+  method: 'GET',
+  url: '/items',
+  origin,
+  requestMethod: undefined,
+  requestHeaders: undefined,
+  privateNetwork: false,
+  request: {},
+  ...extra,
+});
 
-/** A HeaderWriter that records each call, in order. */
-function recordingWriter(): { writer: HeaderWriter<object>; calls: Call[] } {
-  const calls: Call[] = [];
-  return {
-    calls,
-    writer: {
-      set: (response, name, value) => calls.push(['set', response, name, value]),
-      appendVary: (response, names) => calls.push(['vary', response, names]),
-    },
+const preflight = (origin: string, method: string, extra: Partial<RequestFacts> = {}) =>
+  ({ ...facts(origin, { method: 'OPTIONS', requestMethod: method, ...extra }) }) as RequestFacts & {
+    origin: string;
+    requestMethod: string;
   };
-}
 
-/** The headers `set` on `response`, as a name -> value record. */
-function headersSet(calls: Call[], response: object): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [kind, target, name, value] of calls) {
-    expect(target).toBe(response);
-    if (kind === 'set') headers[name] = value;
-  }
-  return headers;
-}
+const noFailure = () => {
+  throw new Error('no origin function here');
+};
 
 describe('checkOrigin', () => {
   const request = { url: '/items' };
@@ -331,132 +327,141 @@ describe('checkPreflightRequest', () => {
   });
 });
 
-describe('writeAllowedActual', () => {
-  const response = { id: 'response' };
-
-  it('writes the request origin, and nothing else by default', () => {
-    const { writer, calls } = recordingWriter();
-    writeAllowedActual(policy({ origin: APP }), APP, response, writer);
-    expect(calls).toEqual([['set', response, 'Access-Control-Allow-Origin', APP]]);
+describe('decideActual', () => {
+  it('allows the request origin, and sends nothing else by default', () => {
+    expect(decideActual(policy({ origin: APP }), facts(APP), noFailure)).toEqual({
+      allowed: true,
+      vary: 'Origin',
+      allowOrigin: APP,
+      allowCredentials: false,
+      exposeHeaders: undefined,
+    });
   });
 
-  it("writes '*' for a policy whose origin is '*'", () => {
-    const { writer, calls } = recordingWriter();
-    writeAllowedActual(policy({ origin: '*' }), APP, response, writer);
-    expect(headersSet(calls, response)).toEqual({ 'Access-Control-Allow-Origin': '*' });
-  });
-
-  it('writes credentials and exposed headers when the policy has them', () => {
-    const { writer, calls } = recordingWriter();
-    writeAllowedActual(
+  it('answers credentials and exposed headers when the policy has them', () => {
+    const answer = decideActual(
       policy({ origin: APP, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag'] }),
-      APP,
-      response,
-      writer,
+      facts(APP),
+      noFailure,
     );
-    expect(headersSet(calls, response)).toEqual({
-      'Access-Control-Allow-Origin': APP,
-      'Access-Control-Allow-Credentials': 'true',
-      'Access-Control-Expose-Headers': 'x-request-id, etag',
-    });
-    expect(calls).toHaveLength(3);
+    expect(answer).toMatchObject({ allowCredentials: true, exposeHeaders: 'x-request-id, etag' });
   });
 
-  it('does not touch Vary', () => {
-    const { writer, calls } = recordingWriter();
-    writeAllowedActual(policy({ origin: APP }), APP, response, writer);
-    expect(calls.some(([kind]) => kind === 'vary')).toBe(false);
+  it("answers '*' to every requester alike, with no Vary", () => {
+    for (const origin of [APP, 'null', 'nonsense', undefined]) {
+      expect(decideActual(policy({ origin: '*' }), facts(origin), noFailure)).toEqual({
+        allowed: true,
+        vary: undefined,
+        allowOrigin: '*',
+        allowCredentials: false,
+        exposeHeaders: undefined,
+      });
+    }
+  });
+
+  it('varies on Origin without one, with no CORS header and nothing to explain', () => {
+    expect(decideActual(policy({ origin: APP }), facts(undefined), noFailure)).toEqual({
+      allowed: false,
+      vary: 'Origin',
+    });
+  });
+
+  it('denies another origin, with Vary and the reason', () => {
+    expect(decideActual(policy({ origin: APP }), facts('https://evil.example'), noFailure)).toEqual(
+      { allowed: false, vary: 'Origin', reason: 'origin not allowed' },
+    );
+  });
+
+  it('never varies where no origin is allowed', () => {
+    expect(decideActual(policy({}), facts(APP), noFailure)).toEqual({
+      allowed: false,
+      vary: undefined,
+      reason: 'no origin is allowed by this policy',
+    });
+  });
+
+  it('explains a disabled policy only to CORS requests', () => {
+    const disabled = disabledPolicy('off');
+    expect(decideActual(disabled, facts(APP), noFailure)).toEqual({
+      allowed: false,
+      vary: undefined,
+      reason: 'CORS disabled on this handler',
+    });
+    expect(decideActual(disabled, facts(undefined), noFailure)).toEqual({
+      allowed: false,
+      vary: undefined,
+    });
+  });
+
+  it('waits for an async origin function', async () => {
+    const answer = decideActual(policy({ origin: async () => true }), facts(APP), noFailure);
+    await expect(answer).resolves.toMatchObject({ allowed: true, allowOrigin: APP });
   });
 });
 
-describe('writeAllowedPreflight', () => {
-  const response = { id: 'response' };
-
-  function preflight(
-    options: CorsPolicyOptions,
-    allowHeaders: string,
-    privateNetworkRequested: boolean,
-  ) {
-    const { writer, calls } = recordingWriter();
-    writeAllowedPreflight(
-      policy(options),
-      APP,
-      'PUT',
-      allowHeaders,
-      privateNetworkRequested,
-      response,
-      writer,
+describe('decidePreflight', () => {
+  it('answers origin, method, headers and max age with the success status', () => {
+    const answer = decidePreflight(
+      policy({ origin: APP }),
+      preflight(APP, 'PUT', { requestHeaders: 'X-Trace,Content-Type' }),
+      noFailure,
     );
-    expect(calls.every(([kind]) => kind === 'set')).toBe(true);
-    return headersSet(calls, response);
-  }
-
-  it('writes origin, method, headers and max age', () => {
-    expect(preflight({ origin: APP }, 'x-custom, content-type', false)).toEqual({
-      'Access-Control-Allow-Origin': APP,
-      'Access-Control-Allow-Methods': 'PUT',
-      'Access-Control-Allow-Headers': 'x-custom, content-type',
-      'Access-Control-Max-Age': '600',
+    expect(answer).toEqual({
+      allowed: true,
+      status: 204,
+      vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      allowOrigin: APP,
+      allowCredentials: false,
+      allowMethods: 'PUT',
+      allowHeaders: 'x-trace,content-type',
+      maxAge: '600',
+      allowPrivateNetwork: false,
     });
   });
 
-  it('leaves out Allow-Headers when no header was requested', () => {
-    expect(preflight({ origin: APP }, '', false)).not.toHaveProperty(
-      'Access-Control-Allow-Headers',
+  it("answers '*', credentials off, and the policy's status and max age", () => {
+    const answer = decidePreflight(
+      policy({ origin: '*', maxAge: 60, optionsSuccessStatus: 200 }),
+      preflight('null', 'GET'),
+      noFailure,
     );
+    expect(answer).toMatchObject({ allowed: true, status: 200, allowOrigin: '*', maxAge: '60' });
   });
 
-  it("writes '*', credentials and the policy's max age", () => {
-    expect(preflight({ origin: '*', maxAge: 0 }, '', false)).toMatchObject({
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Max-Age': '0',
+  it('answers Private Network Access only when asked and allowed', () => {
+    const asked = preflight(APP, 'GET', { privateNetwork: true });
+    const allowed = policy({ origin: APP, allowPrivateNetwork: true });
+    expect(decidePreflight(allowed, asked, noFailure)).toMatchObject({ allowPrivateNetwork: true });
+    expect(decidePreflight(allowed, preflight(APP, 'GET'), noFailure)).toMatchObject({
+      allowPrivateNetwork: false,
     });
-    expect(preflight({ origin: APP, credentials: true }, '', false)).toMatchObject({
-      'Access-Control-Allow-Credentials': 'true',
+    expect(decidePreflight(policy({ origin: APP }), asked, noFailure)).toMatchObject({
+      allowPrivateNetwork: false,
     });
   });
 
-  it('does not send exposed headers, which only concern actual responses', () => {
-    expect(preflight({ origin: APP, exposedHeaders: ['x-a'] }, '', false)).not.toHaveProperty(
-      'Access-Control-Expose-Headers',
-    );
-  });
-
-  it.each([
-    [false, false, false],
-    [true, false, false],
-    [false, true, false],
-    [true, true, true],
-  ])(
-    'private network requested: %s, allowed: %s -> Allow-Private-Network sent: %s',
-    (requested, allowed, sent) => {
-      const headers = preflight({ origin: APP, allowPrivateNetwork: allowed }, '', requested);
-      if (sent) expect(headers['Access-Control-Allow-Private-Network']).toBe('true');
-      else expect(headers).not.toHaveProperty('Access-Control-Allow-Private-Network');
-    },
-  );
-});
-
-describe('writeActualVary', () => {
-  const response = { id: 'response' };
-
-  it.each([
-    ['an exact origin', APP],
-    ['a pattern', 'https://*.example.com'],
-    ['a function', () => true],
-  ] as const)('appends Vary: Origin for %s', (_, origin) => {
-    const { writer, calls } = recordingWriter();
-    writeActualVary(policy({ origin }), response, writer);
-    expect(calls).toEqual([['vary', response, 'Origin']]);
-  });
-
-  it.each([
-    ["'*'", '*'],
-    ['no origin', undefined],
-  ] as const)('writes nothing for %s', (_, origin) => {
-    const { writer, calls } = recordingWriter();
-    writeActualVary(policy({ origin }), response, writer);
-    expect(calls).toEqual([]);
+  it('denies with 403, Vary and the reason: method, headers, origin, disabled', () => {
+    const strict = policy({ origin: APP, methods: ['GET'], allowedHeaders: ['x-a'] });
+    const denied = (answer: unknown) => answer as { status: number; reason: string };
+    expect(denied(decidePreflight(strict, preflight(APP, 'PUT'), noFailure))).toMatchObject({
+      allowed: false,
+      status: 403,
+      reason: 'method PUT not allowed',
+    });
+    expect(
+      denied(decidePreflight(strict, preflight(APP, 'GET', { requestHeaders: 'x-b' }), noFailure)),
+    ).toMatchObject({ status: 403, reason: 'header x-b not allowed' });
+    expect(
+      denied(decidePreflight(strict, preflight('https://evil.example', 'GET'), noFailure)),
+    ).toMatchObject({ status: 403, reason: 'origin not allowed' });
+    expect(
+      denied(decidePreflight(disabledPolicy('off'), preflight(APP, 'GET'), noFailure)),
+    ).toEqual({
+      allowed: false,
+      status: 403,
+      vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      reason: 'CORS disabled on this handler',
+    });
   });
 });
 

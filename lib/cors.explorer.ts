@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger, Optional, type Type } from '@nestjs/common';
+import {
+  ApplicationConfig,
+  DiscoveryService,
+  HttpAdapterHost,
+  MetadataScanner,
+  Reflector,
+} from '@nestjs/core';
+import {
+  CORS_LOGGER_CONTEXT,
+  CORS_POLICY_COMPILER,
+  CORS_POLICY_METADATA,
+} from './cors.constants.js';
+import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+import { createCorsRequestHook } from './cors-request-hook.js';
+import { CorsResponder } from './cors-responder.js';
+import type {
+  CorsModuleOptions,
+  CorsPolicyDeclaration,
+} from './interfaces/cors-options.interface.js';
+import { conflictingCorsLayers, refuseLaterEnableCors } from './nest/conflicting-cors-layers.js';
+import { misplacedPolicies } from './nest/policy-placement.js';
+import { installRequestHook } from './nest/request-hook.js';
+import { captureRoutes, type RouteRegistration, routeMarkerOf } from './nest/route-capture.js';
+import { isRouteHandler, keepOriginInOwnVary, passesRequestsOn } from './nest/route-metadata.js';
+import { ExpressRouter } from './platform/express-router.js';
+import { FastifyRouter, type FastifyInstanceLike } from './platform/fastify-router.js';
+import { platformOf } from './platform/http-platform.js';
+import type { PlatformRouter } from './platform/platform-router.js';
+import { CorsConfigurationError } from './policy/configuration-issue.js';
+import type { PolicyCompiler } from './policy/policy-compiler.js';
+import type { RouteTarget } from './routing/route-target.js';
+
+/**
+ * The module's startup work. `prepare()` runs during `app.init()` right before Nest registers
+ * its routes: it compiles every policy (throwing every configuration problem at once), asks the
+ * platform's router to remember each route's target as Nest registers it, and installs the
+ * request hook. `finish()` runs after the routes exist and fails the startup when a route
+ * handler was never seen registered, so that no route is silently left without CORS.
+ */
+@Injectable()
+export class CorsExplorer {
+  private readonly targets: RouteTarget[] = [];
+  private readonly targetsByMarker = new Map<object, RouteTarget[]>();
+  private readonly registered = new Set<RouteTarget>();
+  private readonly unidentified: string[] = [];
+  private finishCapture: (() => void) | undefined;
+
+  constructor(
+    @Inject(CORS_POLICY_COMPILER) private readonly compiler: PolicyCompiler,
+    // Optional: without forRoot(), the compiler's factory throws a sentence instead of a DI trace.
+    @Optional()
+    @Inject(CORS_MODULE_OPTIONS)
+    private readonly options: CorsModuleOptions | undefined,
+    private readonly discovery: DiscoveryService,
+    private readonly metadataScanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly appConfig: ApplicationConfig,
+  ) {}
+
+  prepare(): void {
+    this.compileTargets();
+    const adapter = this.adapterHost.httpAdapter;
+    const issues = [
+      ...this.compiler.issues,
+      ...misplacedPolicies(this.discovery, this.metadataScanner),
+      ...(adapter ? conflictingCorsLayers(adapter) : []),
+    ];
+    if (issues.length > 0) throw new CorsConfigurationError(issues);
+    for (const warning of this.compiler.warnings) {
+      new Logger(CORS_LOGGER_CONTEXT).warn(`${warning.path}: ${warning.message} [${warning.code}]`);
+    }
+    if (!adapter) return;
+    refuseLaterEnableCors(adapter);
+    const platform = platformOf(adapter.getType());
+    if (!platform) {
+      throw new Error(
+        `CorsModule supports the Express and Fastify adapters, not '${adapter.getType()}'`,
+      );
+    }
+    const responder = new CorsResponder(platform, this.options?.debug === true);
+    const instance: unknown = adapter.getInstance();
+    const router: PlatformRouter =
+      platform.name === 'express'
+        ? new ExpressRouter(instance as object, {
+            enter: (target, request, response) =>
+              responder.enter(target, request as Record<PropertyKey, unknown>, response),
+            leave: (request, response) =>
+              responder.leave(request as Record<PropertyKey, unknown>, response),
+          })
+        : new FastifyRouter(instance as FastifyInstanceLike);
+    router.verify();
+    this.finishCapture = captureRoutes(adapter, {
+      route: (registration) => {
+        const target = this.targetOf(registration);
+        if (!target) return registration.register(registration.handler);
+        this.registered.add(target);
+        return router.registerRoute(target, registration.handler, registration.register);
+      },
+      middleware: (callback, register) => router.registerMiddleware(callback, register),
+      nestLayers: (register) => router.registerNestLayers(register),
+    });
+    installRequestHook(adapter, createCorsRequestHook(router, responder, platform));
+  }
+
+  finish(): void {
+    if (!this.finishCapture) return;
+    this.finishCapture();
+    this.finishCapture = undefined;
+    const unseen = this.targets.filter((target) => !this.registered.has(target));
+    const problems = [
+      ...unseen.map((target) => `${target.name} was never seen registered as a route`),
+      ...this.unidentified,
+    ];
+    if (problems.length > 0) {
+      throw new Error(
+        `CorsModule cannot tell the CORS policy of every route: ${problems.join('; ')}. ` +
+          'No route may be left without its policy; please report this with your Nest version.',
+      );
+    }
+  }
+
+  /** The target of a route Nest registers, from the marker its handler carries. */
+  private targetOf(registration: RouteRegistration): RouteTarget | undefined {
+    const { marker, handler, method, path } = registration;
+    const targets = marker ? this.targetsByMarker.get(marker) : undefined;
+    if (!targets) return undefined;
+    if (targets.length === 1) return targets[0];
+    // One method inherited by several controllers: Nest names the handler `Controller.method`.
+    const named = targets.find((target) => target.name === handler.name);
+    if (named) return named;
+    if (targets.every((target) => target.policy === targets[0].policy)) return targets[0];
+    this.unidentified.push(
+      `${method} ${path} is served by one of ${targets.map((t) => t.name).join(', ')}`,
+    );
+    return undefined;
+  }
+
+  private compileTargets(): void {
+    const versioning = this.appConfig.getVersioning();
+    for (const wrapper of this.discovery.getControllers()) {
+      const controller = wrapper.metatype as Type | undefined;
+      if (!controller?.prototype) continue;
+      const controllerDeclaration = this.declarationOf(controller);
+      const controllerPolicy = this.compiler.controllerPolicy(
+        controller.name,
+        controllerDeclaration,
+      );
+      const passesOn = passesRequestsOn(controller, versioning);
+      for (const methodName of this.metadataScanner.getAllMethodNames(controller.prototype)) {
+        const handler = controller.prototype[methodName] as Function;
+        const name = `${controller.name}.${methodName}`;
+        const policy = this.compiler.handlerPolicy(
+          name,
+          controllerDeclaration,
+          controllerPolicy,
+          this.declarationOf(handler),
+        );
+        if (!isRouteHandler(handler)) continue;
+        if (policy.enabled && policy.varyOnOrigin) keepOriginInOwnVary(handler);
+        const target: RouteTarget = { name, policy, passesOn };
+        this.targets.push(target);
+        const marker = routeMarkerOf(handler);
+        this.targetsByMarker.set(marker, [...(this.targetsByMarker.get(marker) ?? []), target]);
+      }
+    }
+  }
+
+  private declarationOf(target: Function): CorsPolicyDeclaration | undefined {
+    return this.reflector.get<CorsPolicyDeclaration | undefined>(CORS_POLICY_METADATA, target);
+  }
+}
