@@ -13,9 +13,9 @@ import { analyse } from 'scslre';
  *
  * - a bounded quantifier is analysed as unbounded (`([a-z]{1,3})+` backtracks like `([a-z]+)+`
  *   on a long enough input: 1 KiB of Origin is plenty);
- * - a repeated group that can match empty (`(a?){30}`), or whose alternatives can start with
- *   the same character (`(a|aa)+`), is refused, since the repetitions can then split the input in
- *   exponentially many ways. This also refuses a few harmless shapes, such as `(?:app|admin)+`;
+ * - a repeated group that can match empty (`(a?){30}`), whose alternatives can start with the
+ *   same character (`(a|aa)+`), or that is itself nothing but a repetition (`((ab)+)+`), is
+ *   refused, since the repetitions can then split the input in exponentially many ways. This also refuses a few harmless shapes, such as `(?:app|admin)+`;
  *   write `(?:a(?:pp|dmin))+` there.
  */
 export function regExpBacktrackingProblem(re: RegExp): string | undefined {
@@ -30,10 +30,11 @@ export function regExpBacktrackingProblem(re: RegExp): string | undefined {
     onQuantifierEnter(quantifier) {
       if (quantifier.max <= 1) return;
       const element = quantifier.element;
+      const group = element.type === 'Group' || element.type === 'CapturingGroup';
       const ambiguous =
         isPotentiallyEmpty(element, literal.flags) ||
-        ((element.type === 'Group' || element.type === 'CapturingGroup') &&
-          alternativesOverlap(element.alternatives, literal.flags));
+        (group && alternativesOverlap(element.alternatives, literal.flags)) ||
+        (group && isRepetitionOfRepetition(element.alternatives, literal.flags));
       if (ambiguous) ambiguousRepetition ??= quantifier.raw;
       // Analysed as unbounded: the AST is ours, parsed for this check only.
       if (Number.isFinite(quantifier.max)) (quantifier as { max: number }).max = Infinity;
@@ -50,6 +51,23 @@ export function regExpBacktrackingProblem(re: RegExp): string | undefined {
       ? `${report.startQuant.raw} and ${report.endQuant.raw} can match the same characters`
       : `${report.quant.raw} can match the same characters in several ways`;
   return `RegExp ${re} can backtrack in ${growth} time on a hostile Origin (ReDoS): ${where}; use a pattern such as 'https://*.example.com', or a RegExp in which each repetition ends at a character the next one cannot start with`;
+}
+
+/**
+ * Whether a repeated group is, up to parts that can match empty, one repetition itself, as in
+ * `((ab)+)+` or `((ab)+c?)*`: the analyser only pumps single characters, and misses these.
+ */
+function isRepetitionOfRepetition(
+  alternatives: readonly AST.Alternative[],
+  flags: AST.Flags,
+): boolean {
+  if (alternatives.length !== 1) return false;
+  const { elements } = alternatives[0];
+  const repeated = elements.filter((element) => element.type === 'Quantifier' && element.max > 1);
+  return (
+    repeated.length > 0 &&
+    elements.every((element) => repeated.includes(element) || isPotentiallyEmpty(element, flags))
+  );
 }
 
 function alternativesOverlap(alternatives: readonly AST.Alternative[], flags: AST.Flags): boolean {
