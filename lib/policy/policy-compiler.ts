@@ -35,10 +35,12 @@ export class PolicyCompiler {
   private readonly checked = new WeakMap<object, CheckedFields>();
 
   /**
+   * @param options the module's options as given: `forRoot()` passes `{}` when given none, so
+   *   `undefined` here (a `forRootAsync()` factory that returned nothing) is an issue.
    * @param modulePath how the user configured the module, for the paths of its issues:
    *   `CorsModule.forRoot` or `CorsModule.forRootAsync`.
    */
-  constructor(options: CorsModuleOptions = {}, modulePath = 'CorsModule.forRoot') {
+  constructor(options: CorsModuleOptions, modulePath = 'CorsModule.forRoot') {
     this.defaults = this.check(options, modulePath, MODULE_ONLY_FIELDS);
     this.issues.push(...checkCombination(this.defaults, modulePath));
     this.global = compileChecked(this.defaults, 'global');

@@ -41,7 +41,7 @@ function compile(
 describe('PolicyCompiler', () => {
   describe('module defaults', () => {
     it('compiles no options into a policy that allows no origin', () => {
-      const compiler = new PolicyCompiler();
+      const compiler = new PolicyCompiler({});
       expect(compiler.issues).toEqual([]);
       expect(enabled(compiler.global).origin.none).toBe(true);
       expect(compiler.global.source).toBe('global');
@@ -447,6 +447,14 @@ describe('PolicyCompiler', () => {
 });
 
 describe('PolicyCompiler paths, warnings and duplicates', () => {
+  it('reports options that are undefined (a forRootAsync factory that returned nothing)', () => {
+    const compiler = new PolicyCompiler(undefined as never, 'CorsModule.forRootAsync');
+    expect(codesOf(compiler.issues)).toEqual([
+      { path: 'CorsModule.forRootAsync', code: 'invalid-type', value: undefined },
+    ]);
+    expect(compiler.issues[0].message).toMatch(/got undefined$/);
+  });
+
   it('names the module path the user wrote: CorsModule.forRootAsync', () => {
     const compiler = new PolicyCompiler(
       { origin: 'null', policies: { a: { maxAge: -1 } } },
