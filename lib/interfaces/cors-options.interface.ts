@@ -1,7 +1,8 @@
 /**
  * Which origins a policy allows.
  *
- * - `'*'`: any origin (never with credentials); `null` is not matched.
+ * - `'*'`: any origin (never with credentials). The answer is `Access-Control-Allow-Origin: *` for
+ *   every request, with or without an Origin, so the response needs no `Vary: Origin`;
  * - an exact origin, `'https://app.example.com'`, or a subdomain pattern, `'https://*.example.com'`
  *   (one or more labels in place of `*`, same scheme and port);
  * - a `RegExp` anchored with `^` and `$`, tested against the whole Origin header;
