@@ -1,4 +1,4 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type Type } from '@nestjs/common';
 import {
   ApplicationConfig,
   DiscoveryService,
@@ -6,7 +6,11 @@ import {
   MetadataScanner,
   Reflector,
 } from '@nestjs/core';
-import { CORS_POLICY_COMPILER, CORS_POLICY_METADATA } from './cors.constants.js';
+import {
+  CORS_LOGGER_CONTEXT,
+  CORS_POLICY_COMPILER,
+  CORS_POLICY_METADATA,
+} from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import { createCorsRequestHook } from './cors-request-hook.js';
 import { CorsResponder } from './cors-responder.js';
@@ -14,6 +18,8 @@ import type {
   CorsModuleOptions,
   CorsPolicyDeclaration,
 } from './interfaces/cors-options.interface.js';
+import { conflictingCorsLayers, refuseLaterEnableCors } from './nest/conflicting-cors-layers.js';
+import { misplacedPolicies } from './nest/policy-placement.js';
 import { installRequestHook } from './nest/request-hook.js';
 import { captureRoutes, type RouteRegistration, routeMarkerOf } from './nest/route-capture.js';
 import {
@@ -47,7 +53,10 @@ export class CorsExplorer {
 
   constructor(
     @Inject(CORS_POLICY_COMPILER) private readonly compiler: PolicyCompiler,
-    @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions | undefined,
+    // Optional: without forRoot(), the compiler's factory throws a sentence instead of a DI trace.
+    @Optional()
+    @Inject(CORS_MODULE_OPTIONS)
+    private readonly options: CorsModuleOptions | undefined,
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
     private readonly reflector: Reflector,
@@ -57,9 +66,18 @@ export class CorsExplorer {
 
   prepare(): void {
     this.compileTargets();
-    if (this.compiler.issues.length > 0) throw new CorsConfigurationError(this.compiler.issues);
     const adapter = this.adapterHost.httpAdapter;
+    const issues = [
+      ...this.compiler.issues,
+      ...misplacedPolicies(this.discovery, this.metadataScanner),
+      ...(adapter ? conflictingCorsLayers(adapter) : []),
+    ];
+    if (issues.length > 0) throw new CorsConfigurationError(issues);
+    for (const warning of this.compiler.warnings) {
+      new Logger(CORS_LOGGER_CONTEXT).warn(`${warning.path}: ${warning.message} [${warning.code}]`);
+    }
     if (!adapter) return;
+    refuseLaterEnableCors(adapter);
     const platform = platformOf(adapter.getType());
     if (!platform) {
       throw new Error(

@@ -1,13 +1,20 @@
 import { type DynamicModule, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { CORS_POLICY_COMPILER } from './cors.constants.js';
 import { CorsExplorer } from './cors.explorer.js';
 import {
+  type CORS_ASYNC_OPTIONS_TYPE,
   CORS_MODULE_OPTIONS,
   type CORS_OPTIONS_TYPE,
   ConfigurableCorsModule,
 } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './interfaces/cors-options.interface.js';
+import {
+  assertConfiguredOnce,
+  CORS_MODULE_ROOT,
+  type CorsModuleRoot,
+  markRoot,
+} from './nest/module-misuse.js';
 import { PolicyCompiler } from './policy/policy-compiler.js';
 
 /**
@@ -27,8 +34,16 @@ import { PolicyCompiler } from './policy/policy-compiler.js';
   providers: [
     {
       provide: CORS_POLICY_COMPILER,
-      useFactory: (options: CorsModuleOptions) => new PolicyCompiler(options),
-      inject: [CORS_MODULE_OPTIONS],
+      useFactory: (root: CorsModuleRoot | undefined, options: unknown, modules: ModulesContainer) =>
+        new PolicyCompiler(
+          options as CorsModuleOptions,
+          assertConfiguredOnce(root, modules, CorsModule).path,
+        ),
+      inject: [
+        { token: CORS_MODULE_ROOT, optional: true },
+        { token: CORS_MODULE_OPTIONS, optional: true },
+        ModulesContainer,
+      ],
     },
     CorsExplorer,
   ],
@@ -39,7 +54,19 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
    * says so). The generated method cannot take `undefined`: it reads the keys of its argument.
    */
   static forRoot(options: typeof CORS_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    // Not an object (null, from untyped config): the generated method would throw a TypeError
+    // reading its keys; the compiler reports it instead, as any other wrong value.
+    if (options !== null && typeof options === 'object')
+      return markRoot(super.forRoot(options), 'CorsModule.forRoot');
+    return markRoot(super.forRoot({}), 'CorsModule.forRoot', {
+      token: CORS_MODULE_OPTIONS,
+      value: options,
+    });
+  }
+
+  /** `forRoot()` with options from a factory, a class or an existing provider. */
+  static forRootAsync(options: typeof CORS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return markRoot(super.forRootAsync(options), 'CorsModule.forRootAsync');
   }
 
   constructor(private readonly explorer: CorsExplorer) {

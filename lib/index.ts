@@ -3,6 +3,9 @@ export { CorsPolicy } from './decorators/cors-policy.decorator.js';
 export {
   CorsConfigurationError,
   type CorsConfigurationIssue,
+  type CorsConfigurationWarning,
+  type CorsIssueCode,
+  type CorsWarningCode,
 } from './policy/configuration-issue.js';
 export { POLICY_DEFAULTS } from './policy/compile-policy.js';
 export type {

@@ -6,6 +6,7 @@ import { PlainResponse } from './fixtures.mjs';
 /** Loads the engine from a built `dist` directory URL; returns a factory of decide functions. */
 export async function loadModuleEngine(distUrl) {
   const compile = await import(new URL('policy/compile-policy.js', distUrl));
+  const { checkFields } = await import(new URL('policy/check-fields.js', distUrl));
   const decide = await import(new URL('policy/decide.js', distUrl));
   const { platformOf } = await import(new URL('platform/http-platform.js', distUrl));
   // The library's own Express writer: the engine decides whole answers, the platform writes.
@@ -20,11 +21,10 @@ export async function loadModuleEngine(distUrl) {
       exposedHeaders: ['x-request-id'],
       maxAge: 600,
     };
-    const issues = [];
-    compile.checkPolicyFields(options, 'bench', issues);
-    compile.checkCombination(options, 'bench', issues);
+    const checked = checkFields(options, 'bench');
+    const issues = [...checked.issues, ...compile.checkCombination(checked.fields, 'bench')];
     if (issues.length) throw new Error(`bench policy refused: ${JSON.stringify(issues)}`);
-    const policy = compile.compilePolicy(options, 'bench');
+    const policy = compile.compileChecked(checked.fields, 'bench');
 
     const actual = (req, res) => {
       const answer = decide.decideActual(policy, platform.factsOf(req), onFailure);

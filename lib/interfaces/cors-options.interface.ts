@@ -6,8 +6,13 @@
  * - an exact origin, `'https://app.example.com'`, or a subdomain pattern, `'https://*.example.com'`
  *   (one or more labels in place of `*`, same scheme and port);
  * - a `RegExp` anchored with `^` and `$`, tested against the whole Origin header;
- * - an array mixing all of these;
- * - a function, sync or async, given the origin and the framework's request object.
+ * - an array mixing all of these (`'*'` in an array means any origin, as it does alone);
+ * - a function, sync or async, given the origin and the framework's request object, that returns
+ *   the answer: `(origin, request) => boolean | Promise<boolean>`. Not the `cors` package's
+ *   `(origin, callback) => callback(null, allow)`, which is denied and explained in a warning.
+ *
+ * A RegExp must be anchored (`^...$`), without the `g` or `y` flag, and free of super-linear
+ * backtracking (ReDoS); each is checked at startup.
  *
  * @example
  * const origin: CorsOrigin = ['https://app.example.com', 'https://*.partner.example', /^https:\/\/pr-\d+\.preview\.example$/];
@@ -30,15 +35,30 @@ export interface CorsPolicyOptions {
   origin?: CorsOrigin;
   /** Sends `Access-Control-Allow-Credentials: true`. Default `false`. */
   credentials?: boolean;
-  /** Response headers the browser may expose to the page. Default `[]`. */
+  /**
+   * Response headers the browser may expose to the page. Default `[]`. `Set-Cookie` and
+   * request headers are refused: browsers never expose them.
+   */
   exposedHeaders?: string[];
-  /** Request headers a preflight may ask for. Default: whatever the preflight asks for. */
+  /**
+   * Request headers a preflight may ask for. Default: whatever the preflight asks for. Forbidden
+   * request headers (`Connection`, `Sec-*`, `Proxy-*`, ...) and CORS response headers are
+   * refused: browsers never send them in a preflight.
+   */
   allowedHeaders?: string[] | '*';
   /** Methods a preflight may ask for. Default: the methods routed at that path. */
   methods?: string[];
-  /** `Access-Control-Max-Age` in seconds, an integer 0..86400. Default 600. */
+  /**
+   * `Access-Control-Max-Age` in seconds, an integer 0..86400. Default 600. Above 7200 a warning
+   * is logged once at startup: Chromium caches preflights for 7200 s at most (Firefox 86400).
+   */
   maxAge?: number;
-  /** Answers Private Network Access preflights with `Access-Control-Allow-Private-Network: true`. Default `false`. */
+  /**
+   * Legacy: answers Private Network Access preflights with
+   * `Access-Control-Allow-Private-Network: true`. Default `false`. Chromium replaced those
+   * preflights with Local Network Access permission prompts, so current browsers do not ask; the
+   * header is harmless for those that still do.
+   */
   allowPrivateNetwork?: boolean;
   /** Status of a successful preflight, 200..299. Default 204. */
   optionsSuccessStatus?: number;

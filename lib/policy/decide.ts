@@ -1,5 +1,6 @@
 import type { CompiledPolicy, EffectivePolicy } from './compile-policy.js';
 import { staticOriginMatch } from './origin.js';
+import { originFunctionFailure } from './origin-function.js';
 import { isCanonicalRequestHeaders, isToken, parseRequestHeaders } from './tokens.js';
 import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
 
@@ -30,18 +31,23 @@ export function checkOrigin(
     return malformed ? MALFORMED_ORIGIN : 'origin not allowed';
   }
   if (malformed) return MALFORMED_ORIGIN;
+  const predicate = matcher.predicate;
   let answer: boolean | Promise<boolean>;
   try {
-    answer = matcher.predicate(origin, request);
+    answer = predicate(origin, request);
   } catch (error) {
-    onFailure(error);
+    onFailure(originFunctionFailure(predicate, error));
     return 'origin function threw';
+  }
+  if (answer === undefined) {
+    const failure = originFunctionFailure(predicate, undefined);
+    if (failure !== undefined) onFailure(failure);
   }
   if (!isPromiseLike(answer)) return answer === true ? true : 'origin function returned false';
   return withTimeout(Promise.resolve(answer), policy.originTimeout).then(
     (allowed) => (allowed === true ? true : 'origin function returned false'),
     (error: unknown) => {
-      onFailure(error);
+      onFailure(originFunctionFailure(predicate, error));
       return error instanceof OriginTimeoutError ? error.message : 'origin function rejected';
     },
   );

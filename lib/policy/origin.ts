@@ -1,4 +1,6 @@
 import { getPublicSuffix } from 'tldts';
+import type { CorsIssueCode } from './configuration-issue.js';
+import { regExpBacktrackingProblem } from './regexp-safety.js';
 
 /** Longest Origin header looked at; longer values are denied without further work. */
 export const MAX_ORIGIN_LENGTH = 1024;
@@ -22,7 +24,7 @@ export type ConfiguredOrigin =
       key: string;
       insecure: boolean;
     }
-  | { kind: 'invalid'; message: string };
+  | { kind: 'invalid'; code: CorsIssueCode; message: string };
 
 /**
  * Normalises one origin string from the configuration: an exact origin or a subdomain pattern
@@ -30,10 +32,18 @@ export type ConfiguredOrigin =
  * so that the request's Origin can then be compared byte for byte.
  */
 export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
-  const invalid = (message: string): ConfiguredOrigin => ({ kind: 'invalid', message });
+  const invalid = (
+    message: string,
+    code: CorsIssueCode = 'origin-not-serialized',
+  ): ConfiguredOrigin => ({
+    kind: 'invalid',
+    code,
+    message,
+  });
   if (value === 'null') {
     return invalid(
       "the origin 'null' is sent by sandboxed iframes, file: pages and some redirects; trusting it lets any page in",
+      'origin-null',
     );
   }
   if (value === '') return invalid('origin is empty');
@@ -92,6 +102,7 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
   if (domain !== 'localhost' && getPublicSuffix(domain, { allowPrivateDomains: true }) === domain) {
     return invalid(
       `pattern '${value}' covers the public suffix '${domain}', so it matches sites of anyone`,
+      'wildcard-over-public-suffix',
     );
   }
   const suffix = `.${domain}`;
@@ -106,22 +117,32 @@ export function parseConfiguredOrigin(value: string): ConfiguredOrigin {
   };
 }
 
-/** A RegExp can only be trusted with origins when it is anchored at both ends and stateless. */
-export function regExpProblem(re: RegExp): string | undefined {
+/**
+ * A RegExp can only be trusted with origins when it is anchored at both ends, stateless, and
+ * free of super-linear backtracking.
+ */
+export function regExpProblem(re: RegExp): { code: CorsIssueCode; message: string } | undefined {
   const { source, flags } = re;
   if (!source.startsWith('^') || !endsWithAnchor(source)) {
-    return `RegExp ${re} is not anchored with ^ and $, so it also matches look-alike origins such as 'https://example.com.evil.net'`;
+    return {
+      code: 'regexp-unanchored',
+      message: `RegExp ${re} is not anchored with ^ and $, so it also matches look-alike origins such as 'https://example.com.evil.net'`,
+    };
   }
   if (hasTopLevelAlternation(source)) {
-    return `RegExp ${re} has a top-level | that leaves each alternative anchored on one side only; write ^(?:a|b)$`;
+    return {
+      code: 'regexp-unanchored',
+      message: `RegExp ${re} has a top-level | that leaves each alternative anchored on one side only; write ^(?:a|b)$`,
+    };
   }
   if (flags.includes('g') || flags.includes('y')) {
-    return `RegExp ${re} has the ${flags.includes('g') ? 'g' : 'y'} flag, which makes test() depend on the previous call`;
+    return {
+      code: 'regexp-stateful',
+      message: `RegExp ${re} has the ${flags.includes('g') ? 'g' : 'y'} flag, which makes test() depend on the previous call`,
+    };
   }
-  if (hasNestedQuantifier(source)) {
-    return `RegExp ${re} repeats a group that holds a quantifier, as in (a+)+: such a regex can backtrack for a minute on a 50-character Origin; use a pattern such as 'https://*.example.com', or a RegExp without nested repetition`;
-  }
-  return undefined;
+  const backtracking = regExpBacktrackingProblem(re);
+  return backtracking === undefined ? undefined : { code: 'regexp-redos', message: backtracking };
 }
 
 /** Whether the final `$` is an anchor, not an escaped dollar (an odd run of backslashes). */
@@ -146,51 +167,6 @@ function hasTopLevelAlternation(source: string): boolean {
     else if (char === '|' && depth === 0) return true;
   }
   return false;
-}
-
-/**
- * Whether a group that repeats (`*`, `+`, `{n,}`, `{n,m}` with m > 1) holds a quantifier itself,
- * as in `(a+)+` or `([a-z]+\.)*`: star height 2, the usual shape of catastrophic backtracking.
- * A conservative linear scan: it also refuses some harmless regexes, never a nested repetition.
- */
-function hasNestedQuantifier(source: string): boolean {
-  const holdsQuantifier: boolean[] = [false]; // one entry per open group, the outermost first
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '\\') i++;
-    else if (inClass) inClass = char !== ']';
-    else if (char === '[') inClass = true;
-    else if (char === '(') {
-      holdsQuantifier.push(false);
-      if (source[i + 1] === '?') i++; // (?: (?= (?! (?<name> (?<= (?<! are not quantifiers
-    } else if (char === ')') {
-      const inner = holdsQuantifier.pop() ?? false;
-      const quantifier = quantifierAt(source, i + 1);
-      if (inner && quantifier?.repeats) return true;
-      if (holdsQuantifier.length === 0) holdsQuantifier.push(false);
-      if (inner || quantifier) holdsQuantifier[holdsQuantifier.length - 1] = true;
-    } else {
-      const quantifier = quantifierAt(source, i);
-      if (quantifier) {
-        holdsQuantifier[holdsQuantifier.length - 1] = true;
-        i += quantifier.length - 1;
-      }
-    }
-  }
-  return false;
-}
-
-function quantifierAt(source: string, i: number): { length: number; repeats: boolean } | undefined {
-  const char = source[i];
-  if (char === '*' || char === '+') return { length: 1, repeats: true };
-  if (char === '?') return { length: 1, repeats: false };
-  if (char !== '{') return undefined;
-  const braces = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i, i + 32));
-  if (!braces) return undefined;
-  const max =
-    braces[2] === undefined ? Number(braces[1]) : braces[3] === '' ? Infinity : Number(braces[3]);
-  return { length: braces[0].length, repeats: max > 1 };
 }
 
 /** Compiled origin rules of one policy. Frozen; shared by every request. */

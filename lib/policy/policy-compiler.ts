@@ -1,23 +1,22 @@
 import type {
   CorsModuleOptions,
   CorsPolicyDeclaration,
-  CorsPolicyOptions,
 } from '../interfaces/cors-options.interface.js';
-import type { CorsConfigurationIssue } from './configuration-issue.js';
+import { type CheckedFields, checkFields, describe, isPlainObject } from './check-fields.js';
 import {
   checkCombination,
-  checkPolicyFields,
-  compilePolicy,
+  compileChecked,
   disabledPolicy,
   type EffectivePolicy,
 } from './compile-policy.js';
+import type { CorsConfigurationIssue, CorsConfigurationWarning } from './configuration-issue.js';
 
-const MODULE_PATH = 'CorsModule.forRoot';
 const MODULE_ONLY_FIELDS = ['policies', 'debug'];
 
 /**
  * Turns the module's options and each decorator into compiled policies, collecting every
- * configuration problem instead of stopping at the first.
+ * configuration problem instead of stopping at the first. Each declaration is checked and parsed
+ * once (`checkFields`); merging and compiling then work on the checked form only.
  *
  * Precedence, field by field: handler beats controller beats the module's defaults. A field a
  * nearer level leaves out is inherited. A named policy is a set of fields at the level of its
@@ -27,32 +26,40 @@ const MODULE_ONLY_FIELDS = ['policies', 'debug'];
  */
 export class PolicyCompiler {
   readonly issues: CorsConfigurationIssue[] = [];
+  /** Values that work, but not as written; the module logs each once at startup. */
+  readonly warnings: CorsConfigurationWarning[] = [];
   readonly global: EffectivePolicy;
-  private readonly defaults: CorsPolicyOptions;
-  private readonly named = new Map<string, CorsPolicyOptions>();
+  private readonly defaults: CheckedFields;
+  private readonly named = new Map<string, CheckedFields>();
+  /** Declarations already checked, so that a decorator shared by many handlers is parsed once. */
+  private readonly checked = new WeakMap<object, CheckedFields>();
 
-  constructor(options: CorsModuleOptions = {}) {
-    checkPolicyFields(options, MODULE_PATH, this.issues, MODULE_ONLY_FIELDS);
-    const { policies, debug, ...defaults } = (
-      isPlainObject(options) ? options : {}
-    ) as CorsModuleOptions;
-    this.defaults = defaults;
-    checkCombination(defaults, MODULE_PATH, this.issues);
-    this.global = compilePolicy(defaults, 'global');
+  /**
+   * @param options the module's options as given: `forRoot()` passes `{}` when given none, so
+   *   `undefined` here (a `forRootAsync()` factory that returned nothing) is an issue.
+   * @param modulePath how the user configured the module, for the paths of its issues:
+   *   `CorsModule.forRoot` or `CorsModule.forRootAsync`.
+   */
+  constructor(options: CorsModuleOptions, modulePath = 'CorsModule.forRoot') {
+    this.defaults = this.check(options, modulePath, MODULE_ONLY_FIELDS);
+    this.issues.push(...checkCombination(this.defaults, modulePath));
+    this.global = compileChecked(this.defaults, 'global');
 
+    const policies = isPlainObject(options) ? options.policies : undefined;
     if (policies !== undefined && !isPlainObject(policies)) {
       this.issues.push({
-        path: `${MODULE_PATH}.policies`,
-        message: 'expected an object of named policies',
+        path: `${modulePath}.policies`,
+        code: 'invalid-type',
+        message: `expected an object of named policies, got ${describe(policies)}`,
+        value: policies,
       });
       return;
     }
     for (const [name, policy] of Object.entries(policies ?? {})) {
-      const path = `${MODULE_PATH}.policies.${name}`;
-      checkPolicyFields(policy, path, this.issues);
-      if (!isPlainObject(policy)) continue;
-      this.checkCombinationOf(defaults, definedFields(policy), path);
-      this.named.set(name, policy);
+      const path = `${modulePath}.policies.${name}`;
+      const fields = this.check(policy, path);
+      this.addCombinationIssues(this.defaults, fields, path);
+      if (isPlainObject(policy)) this.named.set(name, fields);
     }
   }
 
@@ -79,70 +86,73 @@ export class PolicyCompiler {
     return this.compileLevel(inherited, declaration, path);
   }
 
+  /** Checks a declaration once, reporting its problems; later calls reuse the checked form. */
+  private check(options: unknown, path: string, extraFields?: readonly string[]): CheckedFields {
+    const known = isPlainObject(options) ? this.checked.get(options) : undefined;
+    if (known) return known;
+    const { fields, issues, warnings } = checkFields(options, path, extraFields);
+    this.issues.push(...issues);
+    this.warnings.push(...warnings);
+    if (isPlainObject(options)) this.checked.set(options, fields);
+    return fields;
+  }
+
   /** The fields a declaration sets; checked and reported when `path` is given. */
-  private fieldsOf(
-    declaration: CorsPolicyDeclaration,
-    path: string | undefined,
-  ): CorsPolicyOptions {
-    if (typeof declaration === 'string') {
-      const named = this.named.get(declaration);
-      if (!named && path !== undefined) {
-        const known = [...this.named.keys()].map((n) => `'${n}'`).join(', ') || 'none';
-        this.issues.push({
-          path,
-          message: `unknown named policy '${declaration}' (defined: ${known})`,
-        });
-      }
-      return definedFields(named ?? {});
+  private fieldsOf(declaration: CorsPolicyDeclaration, path: string | undefined): CheckedFields {
+    if (typeof declaration !== 'string') {
+      if (path !== undefined) return this.check(declaration, path);
+      return (isPlainObject(declaration) && this.checked.get(declaration)) || {};
     }
-    if (path !== undefined) checkPolicyFields(declaration, path, this.issues);
-    return isPlainObject(declaration) ? definedFields(declaration as CorsPolicyOptions) : {};
+    const named = this.named.get(declaration);
+    if (!named && path !== undefined) {
+      const known = [...this.named.keys()].map((n) => `'${n}'`).join(', ') || 'none';
+      this.issues.push({
+        path,
+        code: 'unknown-policy',
+        message: `unknown named policy '${declaration}' (defined: ${known})`,
+        value: declaration,
+      });
+    }
+    return named ?? {};
   }
 
   private compileLevel(
-    inherited: CorsPolicyOptions,
-    declaration: CorsPolicyOptions | string,
+    inherited: CheckedFields,
+    declaration: CorsPolicyDeclaration,
     path: string,
   ): EffectivePolicy {
     const fields = this.fieldsOf(declaration, path);
     // A named policy was checked where it is defined, on top of the module's defaults.
     const checkedAlready =
       typeof declaration === 'string' ? { ...this.defaults, ...fields } : undefined;
-    this.checkCombinationOf(inherited, fields, path, checkedAlready);
+    this.addCombinationIssues(inherited, fields, path, checkedAlready);
     const source = typeof declaration === 'string' ? `policy '${declaration}' on ${path}` : path;
-    return compilePolicy({ ...inherited, ...fields }, source);
+    return compileChecked({ ...inherited, ...fields }, source);
   }
 
   /**
    * Checks the combination a level makes with what it inherits. A problem already present in
-   * what it inherits (or in `checkedAlready`) is reported where it was made, not again here.
+   * what it inherits (or in `checkedAlready`) is reported where it was made, not again here:
+   * problems are the same when their code and value are.
    */
-  private checkCombinationOf(
-    inherited: CorsPolicyOptions,
-    fields: CorsPolicyOptions,
+  private addCombinationIssues(
+    inherited: CheckedFields,
+    fields: CheckedFields,
     path: string,
-    checkedAlready?: CorsPolicyOptions,
+    checkedAlready?: CheckedFields,
   ): void {
-    const own: CorsConfigurationIssue[] = [];
-    const known: CorsConfigurationIssue[] = [];
-    checkCombination({ ...inherited, ...fields }, path, own);
-    checkCombination(inherited, path, known);
-    if (checkedAlready) checkCombination(checkedAlready, path, known);
-    for (const issue of own) {
-      if (!known.some((other) => other.message === issue.message)) this.issues.push(issue);
+    const known = new Set(
+      [
+        ...checkCombination(inherited, path),
+        ...(checkedAlready ? checkCombination(checkedAlready, path) : []),
+      ].map(identity),
+    );
+    for (const issue of checkCombination({ ...inherited, ...fields }, path)) {
+      if (!known.has(identity(issue))) this.issues.push(issue);
     }
   }
 }
 
-/** Fields explicitly set, so that `{ credentials: undefined }` does not erase an inherited value. */
-function definedFields(options: CorsPolicyOptions): CorsPolicyOptions {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) fields[key] = value;
-  }
-  return fields as CorsPolicyOptions;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function identity(issue: CorsConfigurationIssue): string {
+  return `${issue.code} ${JSON.stringify(issue.value)}`;
 }

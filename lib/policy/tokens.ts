@@ -68,3 +68,71 @@ function trimWhiteSpace(value: string): string {
   while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) end -= 1;
   return value.slice(start, end);
 }
+
+/**
+ * Request headers a page can never set (Fetch, "forbidden request-header"), so a preflight never
+ * asks for them; `proxy-*` and `sec-*` names are forbidden as well.
+ */
+const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'access-control-request-private-network',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+]);
+
+/** Headers of a CORS response, which a server sends and a page has no reason to. */
+const CORS_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-private-network',
+  'access-control-expose-headers',
+  'access-control-max-age',
+]);
+
+/** Why a name in `allowedHeaders` can never be asked for by a browser's preflight, if so. */
+export function neverSentReason(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (
+    FORBIDDEN_REQUEST_HEADERS.has(lower) ||
+    lower.startsWith('proxy-') ||
+    lower.startsWith('sec-')
+  ) {
+    return `'${name}' is a forbidden request header: browsers set it themselves and never let a page send it, so a preflight never asks for it`;
+  }
+  if (CORS_RESPONSE_HEADERS.has(lower)) {
+    return `'${name}' is a CORS response header: the server sends it, a page does not; a client sending it is mistaken, and allowing it only hides that`;
+  }
+  return undefined;
+}
+
+/** Why a name in `exposedHeaders` is never shown to a page, if so. */
+export function neverExposedReason(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'set-cookie' || lower === 'set-cookie2') {
+    return `'${name}' is a forbidden response header: browsers never expose it to a page, whatever Access-Control-Expose-Headers says`;
+  }
+  if (lower.startsWith('access-control-request-') || lower === 'origin') {
+    return `'${name}' is a request header of CORS: responses do not carry it, so there is nothing to expose`;
+  }
+  return undefined;
+}

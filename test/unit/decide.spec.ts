@@ -143,6 +143,57 @@ describe('checkOrigin', () => {
       expect(onFailure).toHaveBeenCalledWith(error);
     });
 
+    describe("a function in the 'cors' package's style, (origin, callback)", () => {
+      const OUR_SIGNATURE = '(origin, request) => boolean | Promise<boolean>';
+      const failureOf = (onFailure: jest.Mock) => onFailure.mock.calls[0][0] as Error;
+
+      it('denies when it calls the request as its callback, and names both signatures', () => {
+        const onFailure = jest.fn();
+        const origin = (o: string, callback: (e: null, ok: boolean) => void) =>
+          callback(null, o === APP);
+        expect(checkOrigin(policy({ origin: origin as never }), APP, request, onFailure)).toBe(
+          'origin function threw',
+        );
+        expect(onFailure).toHaveBeenCalledTimes(1);
+        expect(failureOf(onFailure)).toBeInstanceOf(TypeError);
+        expect(failureOf(onFailure).message).toContain(OUR_SIGNATURE);
+        expect(failureOf(onFailure).message).toContain("'cors' package");
+        expect(failureOf(onFailure).message).toMatch(/is not a function/);
+      });
+
+      it('denies when it answers nothing (it meant to call back later), and says why', () => {
+        const onFailure = jest.fn();
+        const origin = (_o: string, _callback: unknown) => undefined;
+        expect(checkOrigin(policy({ origin: origin as never }), APP, request, onFailure)).toBe(
+          'origin function returned false',
+        );
+        expect(failureOf(onFailure).message).toMatch(/^it returned nothing\. .*cors/);
+      });
+
+      it('explains an async one that rejects with the TypeError', async () => {
+        const onFailure = jest.fn();
+        const origin = async (_o: string, callback: (e: null, ok: boolean) => void) =>
+          callback(null, true);
+        await expect(
+          checkOrigin(policy({ origin: origin as never }), APP, request, onFailure),
+        ).resolves.toBe('origin function rejected');
+        expect(failureOf(onFailure).message).toContain(OUR_SIGNATURE);
+      });
+
+      it('leaves the failures of our own one-parameter functions as they are', () => {
+        const onFailure = jest.fn();
+        const error = new TypeError('x is not a function');
+        const origin = (_o: string) => {
+          throw error;
+        };
+        checkOrigin(policy({ origin }), APP, request, onFailure);
+        expect(onFailure).toHaveBeenCalledWith(error);
+        const silent = jest.fn();
+        checkOrigin(policy({ origin: (() => undefined) as never }), APP, request, silent);
+        expect(silent).not.toHaveBeenCalled();
+      });
+    });
+
     it('denies after originTimeout when the promise never settles, and reports it', async () => {
       const onFailure = jest.fn();
       const origin = () => new Promise<boolean>(() => undefined);

@@ -5,6 +5,7 @@ import type {
 import type { CompiledPolicy, EffectivePolicy } from '../../lib/policy/compile-policy.js';
 import { matchStaticOrigin } from '../../lib/policy/origin.js';
 import { PolicyCompiler } from '../../lib/policy/policy-compiler.js';
+import { codesOf } from '../helpers/issues.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example';
@@ -40,7 +41,7 @@ function compile(
 describe('PolicyCompiler', () => {
   describe('module defaults', () => {
     it('compiles no options into a policy that allows no origin', () => {
-      const compiler = new PolicyCompiler();
+      const compiler = new PolicyCompiler({});
       expect(compiler.issues).toEqual([]);
       expect(enabled(compiler.global).origin.none).toBe(true);
       expect(compiler.global.source).toBe('global');
@@ -262,29 +263,29 @@ describe('PolicyCompiler', () => {
         'partnrs',
         undefined,
       );
-      expect(issues).toEqual([
-        {
-          path: 'PartnersController',
-          message: "unknown named policy 'partnrs' (defined: 'partners', 'internal')",
-        },
+      expect(codesOf(issues)).toEqual([
+        { path: 'PartnersController', code: 'unknown-policy', value: 'partnrs' },
       ]);
+      expect(issues[0].message).toBe(
+        "unknown named policy 'partnrs' (defined: 'partners', 'internal')",
+      );
       // Still compiled, on the module defaults, so that the other issues can be found.
       expect(allows(controllerPolicy, APP)).toBe(true);
     });
 
     it('are an issue naming the handler, and say when none is defined', () => {
       const { issues } = compile({}, undefined, 'partners');
-      expect(issues).toEqual([
-        {
-          path: 'PartnersController.list',
-          message: "unknown named policy 'partners' (defined: none)",
-        },
+      expect(codesOf(issues)).toEqual([
+        { path: 'PartnersController.list', code: 'unknown-policy', value: 'partners' },
       ]);
+      expect(issues[0].message).toBe("unknown named policy 'partners' (defined: none)");
     });
 
     it('on a controller, are listed once, not again for each handler that builds on it', () => {
       const { issues } = compile({}, 'nope', { maxAge: 5 });
-      expect(issues).toEqual([{ path: 'PartnersController', message: expect.any(String) }]);
+      expect(codesOf(issues)).toEqual([
+        { path: 'PartnersController', code: 'unknown-policy', value: 'nope' },
+      ]);
     });
   });
 
@@ -322,32 +323,26 @@ describe('PolicyCompiler', () => {
         cors: true,
       } as CorsModuleOptions);
       compiler.controllerPolicy('PartnersController', { policies: {} } as never);
-      expect(compiler.issues).toEqual([
-        { path: 'CorsModule.forRoot', message: "unknown option 'cors'" },
-        { path: 'CorsModule.forRoot.policies.partners', message: "unknown option 'debug'" },
-        { path: 'PartnersController', message: "unknown option 'policies'" },
+      expect(codesOf(compiler.issues)).toEqual([
+        { path: 'CorsModule.forRoot', code: 'unknown-option', value: 'cors' },
+        { path: 'CorsModule.forRoot.policies.partners', code: 'unknown-option', value: 'debug' },
+        { path: 'PartnersController', code: 'unknown-option', value: 'policies' },
       ]);
     });
 
     it('reports policies that are not an object of named policies', () => {
       const compiler = new PolicyCompiler({ policies: [] as never });
-      expect(compiler.issues).toEqual([
-        { path: 'CorsModule.forRoot.policies', message: 'expected an object of named policies' },
+      expect(codesOf(compiler.issues)).toEqual([
+        { path: 'CorsModule.forRoot.policies', code: 'invalid-type', value: [] },
       ]);
     });
 
     it('reports a named policy that is not an object, and references to it as unknown', () => {
       const compiler = new PolicyCompiler({ policies: { partners: false as never } });
       compiler.controllerPolicy('PartnersController', 'partners');
-      expect(compiler.issues).toEqual([
-        {
-          path: 'CorsModule.forRoot.policies.partners',
-          message: expect.stringMatching(/^expected an object of policy fields/),
-        },
-        {
-          path: 'PartnersController',
-          message: "unknown named policy 'partners' (defined: none)",
-        },
+      expect(codesOf(compiler.issues)).toEqual([
+        { path: 'CorsModule.forRoot.policies.partners', code: 'invalid-type', value: false },
+        { path: 'PartnersController', code: 'unknown-policy', value: 'partners' },
       ]);
     });
 
@@ -358,19 +353,17 @@ describe('PolicyCompiler', () => {
       });
       compiler.controllerPolicy('PartnersController', 'partners');
       compiler.controllerPolicy('OrdersController', { maxAge: 5 });
-      expect(compiler.issues).toEqual([
+      expect(codesOf(compiler.issues)).toEqual([
         {
           path: 'CorsModule.forRoot.policies.partners',
-          message: expect.stringMatching(/^origin '\*' together with credentials/),
+          code: 'credentials-with-wildcard',
+          value: { origin: '*' },
         },
       ]);
       const other = new PolicyCompiler({ origin: '*' });
       other.controllerPolicy('PartnersController', { credentials: true });
-      expect(other.issues).toEqual([
-        {
-          path: 'PartnersController',
-          message: expect.stringMatching(/^origin '\*' together with credentials/),
-        },
+      expect(codesOf(other.issues)).toEqual([
+        { path: 'PartnersController', code: 'credentials-with-wildcard', value: { origin: '*' } },
       ]);
     });
 
@@ -380,10 +373,11 @@ describe('PolicyCompiler', () => {
         origin: APP,
         policies: { open: { origin: '*' } },
       });
-      expect(compiler.issues).toEqual([
+      expect(codesOf(compiler.issues)).toEqual([
         {
           path: 'CorsModule.forRoot.policies.open',
-          message: expect.stringMatching(/^origin '\*' together with credentials/),
+          code: 'credentials-with-wildcard',
+          value: { origin: '*' },
         },
       ]);
     });
@@ -400,11 +394,8 @@ describe('PolicyCompiler', () => {
       compiler.handlerPolicy('PartnersController.get', { exposedHeaders: ['x-a'] }, controller, {
         maxAge: 6,
       });
-      expect(compiler.issues).toEqual([
-        {
-          path: 'CorsModule.forRoot',
-          message: expect.stringMatching(/^origin '\*' together with credentials/),
-        },
+      expect(codesOf(compiler.issues)).toEqual([
+        { path: 'CorsModule.forRoot', code: 'credentials-with-wildcard', value: { origin: '*' } },
       ]);
     });
 
@@ -415,9 +406,17 @@ describe('PolicyCompiler', () => {
         allowedHeaders: '*',
         exposedHeaders: ['*'],
       });
-      expect(compiler.issues.map((issue) => issue.message.split(' together')[0])).toEqual([
-        "allowedHeaders '*'",
-        "exposedHeaders '*'",
+      expect(codesOf(compiler.issues)).toEqual([
+        {
+          path: 'CorsModule.forRoot',
+          code: 'credentials-with-wildcard',
+          value: { allowedHeaders: '*' },
+        },
+        {
+          path: 'CorsModule.forRoot',
+          code: 'credentials-with-wildcard',
+          value: { exposedHeaders: '*' },
+        },
       ]);
       expect(compiler.issues.every((issue) => issue.path === 'CorsModule.forRoot')).toBe(true);
     });
@@ -444,5 +443,74 @@ describe('PolicyCompiler', () => {
         'AdminController',
       ]);
     });
+  });
+});
+
+describe('PolicyCompiler paths, warnings and duplicates', () => {
+  it('reports options that are undefined (a forRootAsync factory that returned nothing)', () => {
+    const compiler = new PolicyCompiler(undefined as never, 'CorsModule.forRootAsync');
+    expect(codesOf(compiler.issues)).toEqual([
+      { path: 'CorsModule.forRootAsync', code: 'invalid-type', value: undefined },
+    ]);
+    expect(compiler.issues[0].message).toMatch(/got undefined$/);
+  });
+
+  it('names the module path the user wrote: CorsModule.forRootAsync', () => {
+    const compiler = new PolicyCompiler(
+      { origin: 'null', policies: { a: { maxAge: -1 } } },
+      'CorsModule.forRootAsync',
+    );
+    expect(codesOf(compiler.issues)).toEqual([
+      { path: 'CorsModule.forRootAsync.origin', code: 'origin-null', value: 'null' },
+      { path: 'CorsModule.forRootAsync.policies.a.maxAge', code: 'out-of-range', value: -1 },
+    ]);
+  });
+
+  it('collects a maxAge above 7200 as a warning, once per place it is written', () => {
+    const compiler = new PolicyCompiler({ origin: APP, maxAge: 86400 });
+    const declaration = { maxAge: 10000 };
+    const controller = compiler.controllerPolicy('PartnersController', declaration);
+    compiler.handlerPolicy('PartnersController.list', declaration, controller, undefined);
+    compiler.handlerPolicy('PartnersController.get', declaration, controller, { origin: APP });
+    expect(compiler.issues).toEqual([]);
+    expect(codesOf(compiler.warnings)).toEqual([
+      { path: 'CorsModule.forRoot.maxAge', code: 'max-age-over-browser-cap', value: 86400 },
+      { path: 'PartnersController.maxAge', code: 'max-age-over-browser-cap', value: 10000 },
+    ]);
+    expect(enabled(controller).maxAge).toBe('10000');
+  });
+
+  it('tells two insecure patterns apart when listing inherited problems once', () => {
+    const compiler = new PolicyCompiler({ origin: 'http://*.a.example', credentials: true });
+    compiler.controllerPolicy('PartnersController', {
+      origin: ['http://*.a.example', 'http://*.b.example'],
+    });
+    expect(codesOf(compiler.issues)).toEqual([
+      {
+        path: 'CorsModule.forRoot',
+        code: 'credentials-with-insecure-pattern',
+        value: 'http://*.a.example',
+      },
+      {
+        path: 'PartnersController',
+        code: 'credentials-with-insecure-pattern',
+        value: 'http://*.b.example',
+      },
+    ]);
+  });
+
+  it('never throws a TypeError on values of the wrong type, and compiles the rest', () => {
+    const compiler = new PolicyCompiler({
+      origin: APP,
+      methods: 'GET,POST',
+      exposedHeaders: 'X-Id',
+      allowedHeaders: null,
+    } as never);
+    expect(codesOf(compiler.issues).map((issue) => issue.code)).toEqual([
+      'invalid-type',
+      'invalid-type',
+      'invalid-type',
+    ]);
+    expect(allows(compiler.global, APP)).toBe(true);
   });
 });
