@@ -170,7 +170,9 @@ export class CorsExplorer {
         const target: RouteTarget = { name, policy, passesOn, hostBound };
         this.targets.push(target);
         const marker = routeMarkerOf(handler);
-        this.targetsByMarker.set(marker, [...(this.targetsByMarker.get(marker) ?? []), target]);
+        const sharing = this.targetsByMarker.get(marker);
+        if (sharing) sharing.push(target);
+        else this.targetsByMarker.set(marker, [target]);
       }
     }
   }

@@ -79,6 +79,7 @@ export function checkFields(
   options: unknown,
   path: string,
   extraFields: readonly string[] = [],
+  origins?: OriginListCache,
 ): CheckedDeclaration {
   const issues: CorsConfigurationIssue[] = [];
   const warnings: CorsConfigurationWarning[] = [];
@@ -103,7 +104,8 @@ export function checkFields(
     const found: CorsConfigurationIssue[] = [];
     const add = (code: CorsIssueCode, message: string, offending: unknown = value) =>
       found.push({ path: `${path}.${key}`, code, message, value: offending });
-    const checked = checkField(key, value, add);
+    const checked =
+      key === 'origin' && origins ? origins.check(value, add) : checkField(key, value, add);
     issues.push(...found);
     if (found.length === 0) fields[key] = checked;
   }
@@ -148,6 +150,47 @@ function checkField(key: string, value: unknown, add: Add): unknown {
       return value;
     }
   }
+}
+
+/**
+ * Origin options already checked, so that an origin list declared on many controllers is parsed
+ * once, not once per controller: by the identity of the array (or function), and for lists of
+ * strings also by their content, since apps often build the same list anew for each controller.
+ * The problems found are kept without their path and reported again for each declaration. One
+ * cache lives as long as one `PolicyCompiler`, i.e. one startup.
+ */
+export class OriginListCache {
+  private readonly byIdentity = new WeakMap<object, CheckedOriginList>();
+  private readonly byContent = new Map<string, CheckedOriginList>();
+
+  check(origin: unknown, add: Add): CheckedOrigin {
+    const identity = typeof origin === 'object' || typeof origin === 'function';
+    let known = identity ? this.byIdentity.get(origin as object) : undefined;
+    const key = known ? undefined : contentKey(origin);
+    if (!known && key !== undefined) known = this.byContent.get(key);
+    if (!known) {
+      const problems: Parameters<Add>[] = [];
+      const checked = checkOrigin(origin, (...problem) => problems.push(problem));
+      known = { checked, problems };
+      if (key !== undefined) this.byContent.set(key, known);
+    }
+    if (identity && origin !== null) this.byIdentity.set(origin as object, known);
+    for (const problem of known.problems) add(...problem);
+    return known.checked;
+  }
+}
+
+interface CheckedOriginList {
+  readonly checked: CheckedOrigin;
+  readonly problems: readonly Parameters<Add>[];
+}
+
+/** A string, or a list of strings only, as one unambiguous key; anything else has none. */
+function contentKey(origin: unknown): string | undefined {
+  if (typeof origin === 'string') return JSON.stringify(origin);
+  if (!Array.isArray(origin)) return undefined;
+  for (const item of origin) if (typeof item !== 'string') return undefined;
+  return JSON.stringify(origin);
 }
 
 function checkOrigin(origin: unknown, add: Add): CheckedOrigin {

@@ -131,7 +131,23 @@ function normaliseMethod(method: string): string {
   return NORMALISED_METHODS.has(upper) ? upper : method;
 }
 
+/**
+ * Matchers already compiled, by the checked origin option they come from: policies that share
+ * an origin list (see `OriginListCache`) share one matcher, its sets built once.
+ */
+const compiledOrigins = new WeakMap<CheckedOrigin, OriginMatcher>();
+
 function compileOrigin(origin: CheckedOrigin | undefined): OriginMatcher {
+  if (!origin) return buildOriginMatcher(undefined);
+  let matcher = compiledOrigins.get(origin);
+  if (!matcher) {
+    matcher = buildOriginMatcher(origin);
+    compiledOrigins.set(origin, matcher);
+  }
+  return matcher;
+}
+
+function buildOriginMatcher(origin: CheckedOrigin | undefined): OriginMatcher {
   const any = origin?.any ?? false;
   const exact = new Set(origin?.exact);
   const patterns = new Set(origin?.patterns.map((pattern) => pattern.key));

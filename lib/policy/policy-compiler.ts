@@ -2,7 +2,13 @@ import type {
   CorsModuleOptions,
   CorsPolicyDeclaration,
 } from '../interfaces/cors-options.interface.js';
-import { type CheckedFields, checkFields, describe, isPlainObject } from './check-fields.js';
+import {
+  type CheckedFields,
+  checkFields,
+  describe,
+  isPlainObject,
+  OriginListCache,
+} from './check-fields.js';
 import {
   checkCombination,
   compileChecked,
@@ -33,6 +39,8 @@ export class PolicyCompiler {
   private readonly named = new Map<string, CheckedFields>();
   /** Declarations already checked, so that a decorator shared by many handlers is parsed once. */
   private readonly checked = new WeakMap<object, CheckedFields>();
+  /** Origin lists already parsed, so that a list declared by many controllers is parsed once. */
+  private readonly origins = new OriginListCache();
 
   /**
    * @param options the module's options as given: `forRoot()` passes `{}` when given none, so
@@ -90,7 +98,7 @@ export class PolicyCompiler {
   private check(options: unknown, path: string, extraFields?: readonly string[]): CheckedFields {
     const known = isPlainObject(options) ? this.checked.get(options) : undefined;
     if (known) return known;
-    const { fields, issues, warnings } = checkFields(options, path, extraFields);
+    const { fields, issues, warnings } = checkFields(options, path, extraFields, this.origins);
     this.issues.push(...issues);
     this.warnings.push(...warnings);
     if (isPlainObject(options)) this.checked.set(options, fields);

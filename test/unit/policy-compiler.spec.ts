@@ -513,4 +513,55 @@ describe('PolicyCompiler paths, warnings and duplicates', () => {
     ]);
     expect(allows(compiler.global, APP)).toBe(true);
   });
+
+  describe('an origin list declared by many controllers (parsed once)', () => {
+    const list = () => [APP, 'https://*.partner.example', 'https://bad.example/'];
+
+    it('reports its problems for every declaration, whether the array is shared or rebuilt', () => {
+      const shared = list();
+      const compiler = new PolicyCompiler({});
+      compiler.controllerPolicy('AController', { origin: shared });
+      compiler.controllerPolicy('BController', { origin: shared });
+      compiler.controllerPolicy('CController', { origin: list() });
+      compiler.controllerPolicy('DController', { origin: 'https://bad.example/' });
+      expect(codesOf(compiler.issues)).toEqual(
+        ['AController', 'BController', 'CController', 'DController'].map((path) => ({
+          path: `${path}.origin`,
+          code: 'origin-not-serialized',
+          value: 'https://bad.example/',
+        })),
+      );
+    });
+
+    it('gives each declaration the origins of its own list', () => {
+      const compiler = new PolicyCompiler({});
+      const a = compiler.controllerPolicy('AController', { origin: [APP, PARTNER] });
+      const b = compiler.controllerPolicy('BController', { origin: [APP, PARTNER] });
+      const c = compiler.controllerPolicy('CController', { origin: [APP] });
+      const d = compiler.controllerPolicy('DController', { origin: [`${APP}","${PARTNER}`] });
+      expect([a, b, c, d].map((policy) => allows(policy, PARTNER))).toEqual([
+        true,
+        true,
+        false,
+        false,
+      ]);
+      expect([a, b, c].map((policy) => allows(policy, APP))).toEqual([true, true, true]);
+      expect(enabled(b).source).toBe('BController');
+    });
+
+    it('tells a list of one origin from that origin written alone, and RegExps by identity', () => {
+      const compiler = new PolicyCompiler({});
+      const one = compiler.controllerPolicy('AController', { origin: [APP] });
+      const alone = compiler.controllerPolicy('BController', { origin: APP });
+      const re = compiler.controllerPolicy('CController', { origin: [/^https:\/\/x\.example$/] });
+      const other = compiler.controllerPolicy('DController', {
+        origin: [/^https:\/\/y\.example$/],
+      });
+      expect([allows(one, APP), allows(alone, APP)]).toEqual([true, true]);
+      expect([allows(re, 'https://x.example'), allows(other, 'https://x.example')]).toEqual([
+        true,
+        false,
+      ]);
+    });
+  });
 });
