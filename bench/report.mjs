@@ -1,6 +1,7 @@
 // Turns the raw figures into tables: the same Markdown is printed and written to bench/RESULTS.md.
 import { ADAPTERS, DIAGNOSTIC_VARIANTS, KINDS, VARIANTS } from './config.mjs';
 import { median } from './http/suite.mjs';
+import { STARTUP_TARGETS } from './startup/suite.mjs';
 
 const RATIOS = [
   ['module-global', 'static'],
@@ -147,8 +148,52 @@ function hostileTables(engine, http) {
   return out;
 }
 
+function startupTables(startup) {
+  const out = [];
+  for (const adapter of ADAPTERS) {
+    const rows = startup[adapter];
+    if (!rows?.length) continue;
+    out.push(
+      `### ${adapter}\n\n` +
+        table(
+          [
+            'routes',
+            'origins',
+            'without ms',
+            'with ms',
+            'with / without',
+            'added ms',
+            'heap without MB',
+            'heap with MB',
+          ],
+          rows.map((r) => [
+            num(r.routes),
+            num(r.origins),
+            num(r.withoutMs),
+            num(r.withMs),
+            r2(r.ratio),
+            num(r.addedMs),
+            num(r.withoutMB, 1),
+            num(r.withMB, 1),
+          ]),
+        ),
+    );
+  }
+  return out.join('\n\n');
+}
+
+const cell = (rows, routes, origins) =>
+  rows?.find((r) => r.routes === routes && r.origins === origins);
+
+/** Added time at 5,000 routes over ten times that at 500 (100 origins): 1 is linear. */
+function startupGrowth(rows) {
+  const small = cell(rows, 500, 100);
+  const large = cell(rows, 5000, 100);
+  return small && large ? large.addedMs / (10 * Math.max(small.addedMs, 1)) : NaN;
+}
+
 /** The target table of the issue, with the measured figures. */
-export function targetRows(http, engine) {
+export function targetRows(http, engine, startup) {
   const rows = [];
   const both = (f) => ADAPTERS.map((a) => (http[a] ? f(http[a].samples) : NaN));
   const show = (vals) => ADAPTERS.map((a, i) => `${a} ${r2(vals[i])}`).join(', ');
@@ -242,10 +287,29 @@ export function targetRows(http, engine) {
       hostile.map(([k, x]) => `${k}: ${r2(x)}`).join(', '),
     );
   }
+  if (startup) {
+    const per = (f) => ADAPTERS.map((a) => f(startup[a]));
+    for (const { routes, origins, limit } of STARTUP_TARGETS) {
+      const v = per((rows) => cell(rows, routes, origins)?.ratio ?? NaN);
+      add(
+        `startup (create + init), ${num(routes)} routes, ${num(origins)} origins: with / without the module`,
+        `≤ ${r2(1 + limit)}`,
+        v,
+        v.every((x) => x <= 1 + limit),
+      );
+    }
+    const g = per(startupGrowth);
+    add(
+      "startup: the module's added time at 5,000 routes / 10 × at 500 (100 origins)",
+      '≤ 1.5 (linear)',
+      g,
+      g.every((x) => x <= 1.5),
+    );
+  }
   return rows;
 }
 
-export function renderReport({ env, http, engine, failures, notes, quick }) {
+export function renderReport({ env, http, engine, startup, failures, notes, quick }) {
   const parts = [];
   parts.push(
     `# Benchmark results\n\n` +
@@ -267,7 +331,8 @@ export function renderReport({ env, http, engine, failures, notes, quick }) {
     parts.push(`## Failures\n\n${failures.map((f) => `- ${f.replace(/\n/g, '\n  ')}`).join('\n')}`);
   }
   parts.push(
-    '## Targets\n\n' + table(['measure', 'target', 'measured', 'met'], targetRows(http, engine)),
+    '## Targets\n\n' +
+      table(['measure', 'target', 'measured', 'met'], targetRows(http, engine, startup)),
   );
   const httpParts = ADAPTERS.filter((a) => http[a]).map((a) => httpTables(a, http[a].samples));
   if (httpParts.length) {
@@ -302,6 +367,19 @@ export function renderReport({ env, http, engine, failures, notes, quick }) {
         "HTTP the servers raise Node's 16 KiB header limit to 4 MiB: with the default limit Node " +
         'answers 431 to all three before any CORS layer runs.\n\n' +
         hostileTables(engine, http),
+    );
+  }
+  if (startup && Object.keys(startup).length) {
+    parts.push(
+      '## 4. Startup\n\n' +
+        'Time of `NestFactory.create()` + `app.init()` and the heap it leaves (after a GC), each ' +
+        'run in a fresh process, median of paired runs (without, then with the module). The app has ' +
+        'two routes per controller. With the module, `forRoot()` allows `origins` exact origins and ' +
+        'every other controller declares its own list of that size (a new array each time), half ' +
+        'of those with a handler override; without it, the same controllers carry no decorator. ' +
+        'Loading the packages is not timed. The first pair of each cell also checks a few ' +
+        'preflight answers after the clock stopped.\n\n' +
+        startupTables(startup),
     );
   }
   if (notes) parts.push(notes.trim());

@@ -5,6 +5,7 @@
 //   npm run bench                 the full run (about 10 minutes)
 //   npm run bench -- --quick      a smoke run for CI (under 30 s); checks, does not measure
 //   options: --adapters=express,fastify  --rounds=N  --seconds=S  --no-http  --no-engine
+//            --no-startup  --startup-repeats=N
 //            --out=FILE (default bench/RESULTS.md; a quick run writes no file unless given)
 //
 // Exits non-zero when a variant answers wrongly, fails under load, or an engine check fails.
@@ -18,6 +19,7 @@ import { URL, fileURLToPath, pathToFileURL } from 'node:url';
 import { ADAPTERS, DIAGNOSTIC_VARIANTS, VARIANTS } from './config.mjs';
 import { driverName } from './http/load.mjs';
 import { runHttpSuite } from './http/suite.mjs';
+import { STARTUP_GRID, STARTUP_TARGETS, runStartupSuite } from './startup/suite.mjs';
 import { renderReport } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -141,6 +143,19 @@ function runEngine(impl, distUrl) {
   return result;
 }
 
+/** The startup cells: the grid and the target cells; a quick run takes two tiny ones. */
+function startupCells() {
+  if (quick)
+    return [
+      { routes: 50, origins: 1 },
+      { routes: 50, origins: 100 },
+    ];
+  const grid = STARTUP_GRID.routes.flatMap((routes) =>
+    STARTUP_GRID.origins.map((origins) => ({ routes, origins })),
+  );
+  return [...grid, ...STARTUP_TARGETS.map(({ routes, origins }) => ({ routes, origins }))];
+}
+
 async function main() {
   const libEntry = ensureBuilt();
   const distUrl = new URL('./', libEntry).href;
@@ -164,10 +179,19 @@ async function main() {
     const cors = runEngine('cors', distUrl);
     engine = { module, cors };
   }
+  let startup;
+  if (!flag('no-startup')) {
+    startup = {};
+    const repeats = Number(option('startup-repeats', quick ? 1 : 3));
+    for (const adapter of adapters) {
+      log(`startup on ${adapter}`);
+      startup[adapter] = runStartupSuite(adapter, startupCells(), libEntry, repeats, failures, log);
+    }
+  }
   env.loadAfter = os.loadavg()[0].toFixed(2);
   const notesFile = fileURLToPath(new URL('./NOTES.md', import.meta.url));
   const notes = !quick && existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
-  const report = renderReport({ env, http, engine, failures, notes, quick });
+  const report = renderReport({ env, http, engine, startup, failures, notes, quick });
   process.stdout.write(report);
   if (out) {
     writeFileSync(out, report);

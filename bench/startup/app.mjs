@@ -1,15 +1,24 @@
 // One startup measurement, in a fresh process:
-//   node bench/startup/app.mjs '{"adapter":"express","routes":500,"origins":100,"module":true,"libEntry":"file:///.../index.js"}'
+//   node --expose-gc bench/startup/app.mjs '{"adapter":"express","routes":500,"origins":100,"module":true,"libEntry":"file:///.../index.js","check":true}'
 // Builds an app of `routes` routes (two per controller: GET and POST), creates it and runs
-// `init()`, and prints one JSON line: { ms, heapMB }. With the module, the module's options allow
+// `init()`, and prints one JSON line: { ms, heapMB, problems }. With `check`, it then listens
+// and checks a few answers (not timed), so that a fast startup that left CORS out cannot pass. With the module, the module's options allow
 // `origins` exact origins, and every other controller declares its own policy with a list of the
 // same size (a new array each time, as apps that build it per controller do); half of those
 // controllers' handlers override one field. Without it, the same controllers carry no decorator.
 import 'reflect-metadata';
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import http from 'node:http';
 
-const { adapter, routes, origins, module: withModule, libEntry } = JSON.parse(process.argv[2]);
+const {
+  adapter,
+  routes,
+  origins,
+  module: withModule,
+  libEntry,
+  check,
+} = JSON.parse(process.argv[2]);
 const lib = withModule ? await import(libEntry) : undefined;
 const { ExpressAdapter } =
   adapter === 'express' ? await import('@nestjs/platform-express') : { ExpressAdapter: undefined };
@@ -65,6 +74,51 @@ await app.init();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
 globalThis.gc?.();
 const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-process.stdout.write(`${JSON.stringify({ ms, heapMB })}\n`);
+const problems = check ? await checkAnswers(app) : [];
+process.stdout.write(`${JSON.stringify({ ms, heapMB, problems })}\n`);
 await app.close();
 process.exit(0);
+
+/** Preflights to a controller with its own policy and to one on the module's: both answered. */
+async function checkAnswers(app) {
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+  const ask = (path, origin) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode, acao: res.headers['access-control-allow-origin'] }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const last = origins - 1;
+  const cases = [
+    ['/c1/items', `https://partner${last}.example.com`],
+    ['/c0/items', `https://app${last}.example.com`],
+    ['/c0/items', `https://partner${last}.example.com`],
+  ];
+  const problems = [];
+  for (const [i, [path, origin]] of cases.entries()) {
+    const { status, acao } = await ask(path, origin);
+    const allowed = lib && i < 2;
+    const ok = allowed ? status === 204 && acao === origin : acao === undefined && status !== 204;
+    if (!ok) {
+      problems.push(
+        `preflight ${path} from ${origin}: status ${status}, Access-Control-Allow-Origin ${acao}`,
+      );
+    }
+  }
+  return problems;
+}
