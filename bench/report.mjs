@@ -375,7 +375,8 @@ export function renderReport({ env, http, engine, startup, failures, notes, quic
         'Time of `NestFactory.create()` + `app.init()` and the heap it leaves (after a GC), each ' +
         'run in a fresh process, median of paired runs (without, then with the module). The app has ' +
         'two routes per controller. With the module, `forRoot()` allows `origins` exact origins and ' +
-        'every other controller declares its own list of that size (a new array each time), half ' +
+        'every other controller declares its own list of that size (a new array of the same strings ' +
+        'each time, `[...PARTNERS]`), half ' +
         'of those with a handler override; without it, the same controllers carry no decorator. ' +
         'Loading the packages is not timed. The first pair of each cell also checks a few ' +
         'preflight answers after the clock stopped.\n\n' +

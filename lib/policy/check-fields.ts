@@ -154,27 +154,34 @@ function checkField(key: string, value: unknown, add: Add): unknown {
 
 /**
  * Origin options already checked, so that an origin list declared on many controllers is parsed
- * once, not once per controller: by the identity of the array (or function), and for lists of
- * strings also by their content, since apps often build the same list anew for each controller.
- * The problems found are kept without their path and reported again for each declaration. One
- * cache lives as long as one `PolicyCompiler`, i.e. one startup.
+ * once, not once per controller: by the identity of the array (or function), and for strings and
+ * lists of strings also by their content, since apps often build the same list anew for each
+ * controller. Content is compared item by item (no key string is built), within a bucket of
+ * lists of the same length and first item. The problems found are kept without their path and
+ * reported again for each declaration. One cache lives as long as one `PolicyCompiler`.
  */
 export class OriginListCache {
   private readonly byIdentity = new WeakMap<object, CheckedOriginList>();
-  private readonly byContent = new Map<string, CheckedOriginList>();
+  private readonly byContent = new Map<string, CheckedOriginList[]>();
 
   check(origin: unknown, add: Add): CheckedOrigin {
-    const identity = typeof origin === 'object' || typeof origin === 'function';
-    let known = identity ? this.byIdentity.get(origin as object) : undefined;
-    const key = known ? undefined : contentKey(origin);
-    if (!known && key !== undefined) known = this.byContent.get(key);
+    const isObject =
+      origin !== null && (typeof origin === 'object' || typeof origin === 'function');
+    let known = isObject ? this.byIdentity.get(origin as object) : undefined;
+    const items = known ? undefined : stringItems(origin);
+    const bucketKey = items && `${items.length}\n${items[0] ?? ''}`;
+    const bucket = bucketKey === undefined ? undefined : this.byContent.get(bucketKey);
+    known ??= bucket?.find((list) => sameItems(list.items!, items!));
     if (!known) {
       const problems: Parameters<Add>[] = [];
       const checked = checkOrigin(origin, (...problem) => problems.push(problem));
-      known = { checked, problems };
-      if (key !== undefined) this.byContent.set(key, known);
+      known = { checked, problems, items: items && [...items] };
+      if (bucketKey !== undefined) {
+        if (bucket) bucket.push(known);
+        else this.byContent.set(bucketKey, [known]);
+      }
     }
-    if (identity && origin !== null) this.byIdentity.set(origin as object, known);
+    if (isObject) this.byIdentity.set(origin as object, known);
     for (const problem of known.problems) add(...problem);
     return known.checked;
   }
@@ -183,14 +190,25 @@ export class OriginListCache {
 interface CheckedOriginList {
   readonly checked: CheckedOrigin;
   readonly problems: readonly Parameters<Add>[];
+  /** The strings it was checked from, when it is a string or a list of strings only. */
+  readonly items: readonly string[] | undefined;
 }
 
-/** A string, or a list of strings only, as one unambiguous key; anything else has none. */
-function contentKey(origin: unknown): string | undefined {
-  if (typeof origin === 'string') return JSON.stringify(origin);
+/**
+ * The strings of an origin option that is a string or a list of strings only (one string is
+ * checked exactly as a list of it).
+ */
+function stringItems(origin: unknown): readonly string[] | undefined {
+  if (typeof origin === 'string') return [origin];
   if (!Array.isArray(origin)) return undefined;
   for (const item of origin) if (typeof item !== 'string') return undefined;
-  return JSON.stringify(origin);
+  return origin as string[];
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function checkOrigin(origin: unknown, add: Add): CheckedOrigin {

@@ -549,7 +549,7 @@ describe('PolicyCompiler paths, warnings and duplicates', () => {
       expect(enabled(b).source).toBe('BController');
     });
 
-    it('tells a list of one origin from that origin written alone, and RegExps by identity', () => {
+    it('treats a list of one origin as that origin written alone, and RegExps by identity', () => {
       const compiler = new PolicyCompiler({});
       const one = compiler.controllerPolicy('AController', { origin: [APP] });
       const alone = compiler.controllerPolicy('BController', { origin: APP });
