@@ -50,7 +50,7 @@ export function createCorsRequestHook(
     }
     const target = router.routedTarget(request);
     if (!target) return done();
-    const applied = responder.applyActual(target, facts, response);
+    const applied = responder.applyActual(target, facts, response, router.needsNodeResponse());
     if (applied) applied.then(() => done(), done);
     else done();
   };

@@ -39,13 +39,19 @@ export class CorsResponder {
   ) {}
 
   /**
-   * Writes the CORS headers of `target`'s policy for an actual request. Returns a promise only
-   * when an origin function answers asynchronously; the headers are written when it settles.
+   * Writes the CORS headers of `target`'s policy for an actual request (on the Node.js response
+   * when `onNode`, see `HttpPlatform.writeActual`). Returns a promise only when an origin
+   * function answers asynchronously; the headers are written when it settles.
    */
-  applyActual(target: RouteTarget, facts: RequestFacts, response: unknown): void | Promise<void> {
+  applyActual(
+    target: RouteTarget,
+    facts: RequestFacts,
+    response: unknown,
+    onNode: boolean,
+  ): void | Promise<void> {
     const answer = this.decideActual(target, facts);
-    if (!isPromise(answer)) return this.platform.writeActual(response, answer);
-    return answer.then((settled) => this.platform.writeActual(response, settled));
+    if (!isPromise(answer)) return this.platform.writeActual(response, answer, onNode);
+    return answer.then((settled) => this.platform.writeActual(response, settled, onNode));
   }
 
   /**

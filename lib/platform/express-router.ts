@@ -133,6 +133,11 @@ export class ExpressRouter implements PlatformRouter {
     return undefined;
   }
 
+  /** Express has the Node.js response only. */
+  needsNodeResponse(): boolean {
+    return true;
+  }
+
   /** The target of the route a request with its own method would reach, if it is ours alone. */
   heading(request: unknown): RouteTarget | undefined {
     const candidates = this.candidatesFor(request, (request as { method: string }).method);

@@ -46,9 +46,10 @@ export class FastifyRouter implements PlatformRouter {
   private readonly versions = new Set<unknown>();
   private pending: RouteTarget | undefined;
   private readonly router: FindMyWayLike | undefined;
+  private middieFlag: symbol | undefined;
 
   constructor(
-    instance: FastifyInstanceLike,
+    private readonly instance: FastifyInstanceLike,
     private readonly removeActual: (reply: unknown) => void,
   ) {
     this.router = findMyWayOf(instance);
@@ -95,6 +96,26 @@ export class FastifyRouter implements PlatformRouter {
   registerMiddleware(callback: Function, register: (callback: Function) => unknown): unknown {
     // Nest middleware runs after the request hook, which already wrote the routed headers.
     return register(callback);
+  }
+
+  /**
+   * A response can be sent past the request's reply, which would lose what `reply.header()`
+   * wrote: the error response of a throwing Nest middleware (Nest's exception layer answers it
+   * through a new reply around the Node.js response), or a middleware that ends the Node.js
+   * response itself. So the headers go on the Node.js response when the app has any
+   * middleware, and through `reply.header()`, the cheapest, otherwise. Whether it has any is
+   * read from `@fastify/middie`, which Nest registers for every app and which runs them all
+   * (Nest's and `app.use()`'s): its own flag, a second private detail read here; where it cannot
+   * be found, some are assumed. Handlers' own responses (`@Sse()` included) and the errors of
+   * guards, pipes and handlers go through the request's reply.
+   */
+  needsNodeResponse(): boolean {
+    const flag = (this.middieFlag ??= Object.getOwnPropertySymbols(this.instance).find(
+      (symbol) => symbol.description === 'fastify-middie-has-middlewares',
+    ));
+    return (
+      flag === undefined || (this.instance as unknown as Record<symbol, unknown>)[flag] !== false
+    );
   }
 
   registerNestLayers(

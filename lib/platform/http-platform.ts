@@ -11,8 +11,12 @@ export interface HttpPlatform<Req = any, Res = any> {
   readonly name: 'express' | 'fastify';
   /** Reads what the engine needs of a request, once. */
   factsOf(request: Req): RequestFacts;
-  /** Writes the CORS headers of an actual response (its `Vary` whether allowed or not). */
-  writeActual(response: Res, answer: ActualAnswer): void;
+  /**
+   * Writes the CORS headers of an actual response (its `Vary` whether allowed or not). With
+   * `onNode`, on the Node.js response itself, so that a response sent past the framework's
+   * reply object carries them too (Fastify; Express has no other).
+   */
+  writeActual(response: Res, answer: ActualAnswer, onNode?: boolean): void;
   /** Takes back what `writeActual` wrote, but `Vary`, which may stay. */
   removeActual(response: Res): void;
   /** Sends the answer to a preflight: its headers and status, with no body. */
@@ -120,20 +124,28 @@ const expressPlatform: HttpPlatform<NodeLikeRequest, NodeResponse> = {
 const fastifyPlatform: HttpPlatform<NodeLikeRequest, FastifyReply> = {
   name: 'fastify',
   factsOf,
-  // On the Node.js response: Fastify merges those headers into every response it sends, even
-  // the error response of a throwing middleware, which goes through a new reply.
-  writeActual(reply, answer) {
+  // `reply.header()` is cheapest: Fastify writes the reply's headers in one `writeHead()`, and
+  // any header set on the Node.js response makes that call merge them one by one. Where a
+  // response may be sent past this reply (the error response of a throwing Nest middleware goes
+  // through a new reply; see `FastifyRouter.needsNodeResponse`), `onNode` puts them on the
+  // Node.js response instead, which Fastify merges into every response it sends.
+  writeActual(reply, answer, onNode) {
     if (answer.vary !== undefined) {
       // `getHeader` reads the reply's own value (from `@Header()`) first, then the raw one.
       // Where there is a value, it may be the reply's own, which would win: update both then.
       const current = reply.getHeader('vary');
       const merged = mergeVary(current, answer.vary);
       if (merged !== undefined) {
-        reply.raw.setHeader('Vary', merged);
-        if (current !== undefined) reply.header('Vary', merged);
+        if (!onNode) reply.header('Vary', merged);
+        else {
+          reply.raw.setHeader('Vary', merged);
+          if (current !== undefined) reply.header('Vary', merged);
+        }
       }
     }
-    if (answer.allowed) writeAllowedActual(reply.raw, answer, setOnNode);
+    if (!answer.allowed) return;
+    if (onNode) writeAllowedActual(reply.raw, answer, setOnNode);
+    else writeAllowedActual(reply, answer, setOnReply);
   },
   removeActual(reply) {
     for (const name of ACTUAL_HEADERS) {

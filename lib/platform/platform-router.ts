@@ -35,4 +35,9 @@ export interface PlatformRouter {
    * order the router tries them (see `resolveRoute`): what a preflight asks about.
    */
   candidatesFor(request: unknown, method: string): readonly RouteCandidate[];
+  /**
+   * Whether the headers of actual requests must go on the Node.js response, since a response
+   * may be sent past the framework's own reply object (Fastify: see `FastifyRouter`).
+   */
+  needsNodeResponse(): boolean;
 }

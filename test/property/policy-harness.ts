@@ -93,7 +93,7 @@ export function applyActual(
   request: FakeRequest,
   res: FakeResponse,
 ) {
-  return responder.applyActual(targetOf(policy), fakePlatform.factsOf(request), res);
+  return responder.applyActual(targetOf(policy), fakePlatform.factsOf(request), res, true);
 }
 
 /** Answers a preflight with `policy` through the responder. */
