@@ -1,6 +1,7 @@
 import type { CompiledPolicy, EffectivePolicy } from './compile-policy.js';
 import { staticOriginMatch } from './origin.js';
 import { originFunctionFailure } from './origin-function.js';
+import { preflightCacheOf } from './preflight-cache.js';
 import { isCanonicalRequestHeaders, isToken, parseRequestHeaders } from './tokens.js';
 import { VARY_ACTUAL, VARY_PREFLIGHT, VARY_PREFLIGHT_PRIVATE_NETWORK } from './vary.js';
 
@@ -167,7 +168,9 @@ export function decideActual(
 
 /**
  * Decides a preflight under the policy of the handler its actual request would reach: the
- * method, then the headers, then the origin (the only step that may be asynchronous).
+ * method, then the headers, then the origin (the only step that may be asynchronous). An
+ * allowed answer is kept in the policy's `PreflightCache`, which answers the same values next
+ * time without deciding again.
  */
 export function decidePreflight(
   policy: EffectivePolicy,
@@ -175,12 +178,30 @@ export function decidePreflight(
   onOriginFunctionFailure: (error: unknown) => void,
 ): PreflightAnswer | Promise<PreflightAnswer> {
   if (!policy.enabled) return denyPreflight('CORS disabled on this handler', undefined);
+  const cache = preflightCacheOf(policy);
+  if (cache) {
+    const { origin, requestMethod, requestHeaders, privateNetwork } = facts;
+    const known = cache.get(origin, requestMethod, requestHeaders, privateNetwork);
+    if (known) return known;
+    const answer = decideUncached(policy, facts, onOriginFunctionFailure) as PreflightAnswer;
+    if (answer.allowed) cache.set(origin, requestMethod, requestHeaders, privateNetwork, answer);
+    return answer;
+  }
+  return decideUncached(policy, facts, onOriginFunctionFailure);
+}
+
+/** `decidePreflight` without the cache. Synchronous unless the policy has an origin function. */
+function decideUncached(
+  policy: CompiledPolicy,
+  facts: RequestFacts & { readonly origin: string; readonly requestMethod: string },
+  onOriginFunctionFailure: (error: unknown) => void,
+): PreflightAnswer | Promise<PreflightAnswer> {
   const asked = checkPreflightRequest(policy, facts.requestMethod, facts.requestHeaders);
   if ('denied' in asked) return denyPreflight(asked.denied, policy);
   const { origin, requestMethod } = facts;
   const settle = (verdict: Verdict): PreflightAnswer => {
     if (verdict !== true) return denyPreflight(verdict, policy);
-    return {
+    return Object.freeze({
       allowed: true,
       status: policy.successStatus,
       vary: preflightVary(policy),
@@ -190,7 +211,7 @@ export function decidePreflight(
       allowHeaders: asked.allowHeaders,
       maxAge: policy.maxAge,
       allowPrivateNetwork: facts.privateNetwork && policy.allowPrivateNetwork,
-    };
+    });
   };
   if (policy.origin.any) return settle(true);
   const verdict = checkOrigin(policy, origin, facts.request, onOriginFunctionFailure);
