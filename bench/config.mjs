@@ -31,7 +31,22 @@ export function controllerPath(i) {
 export const VARIANTS = ['baseline', 'static', 'enableCors', 'module-global', 'module-per-route'];
 /** Not CORS variants: they show where the cost of a variant comes from. */
 export const DIAGNOSTIC_VARIANTS = ['noop-interceptor'];
-export const MODULE_VARIANTS = ['module-global', 'module-per-route'];
+/**
+ * A realistic app, with and without the module: a global guard, a global ValidationPipe, JSON
+ * bodies and 200 routes across 20 controllers (bench/http/server.mjs).
+ */
+export const REALISTIC_VARIANTS = ['realistic-baseline', 'realistic-module'];
+export const REALISTIC_CONTROLLERS = 20;
+/** The requests the realistic variants are measured with (the share of CORS in a real app). */
+export const REALISTIC_KINDS = ['GET allowed', 'preflight POST'];
+export const MODULE_VARIANTS = ['module-global', 'module-per-route', 'realistic-module'];
+/** Variants with no CORS layer: a preflight finds no route (404). */
+export const NO_CORS_VARIANTS = ['baseline', 'noop-interceptor', 'realistic-baseline'];
+
+/** How many of the /cN/items paths a variant serves (the load cycles over them). */
+export function pathCountOf(variant) {
+  return REALISTIC_VARIANTS.includes(variant) ? REALISTIC_CONTROLLERS : CONTROLLERS;
+}
 export const ADAPTERS = ['express', 'fastify'];
 
 /** The four kinds of request, as method and headers. */

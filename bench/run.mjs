@@ -6,6 +6,8 @@
 //   npm run bench -- --quick      a smoke run for CI (under 30 s); checks, does not measure
 //   options: --adapters=express,fastify  --rounds=N  --seconds=S  --no-http  --no-engine
 //            --no-startup  --startup-repeats=N
+//            --json=FILE (also write the raw figures)  --from-json=FILE (render those again, e.g.
+//            after editing NOTES.md, without measuring)
 //            --out=FILE (default bench/RESULTS.md; a quick run writes no file unless given)
 //
 // Exits non-zero when a variant answers wrongly, fails under load, or an engine check fails.
@@ -16,7 +18,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
-import { ADAPTERS, DIAGNOSTIC_VARIANTS, VARIANTS } from './config.mjs';
+import { ADAPTERS, DIAGNOSTIC_VARIANTS, REALISTIC_VARIANTS, VARIANTS } from './config.mjs';
 import { driverName } from './http/load.mjs';
 import { runHttpSuite } from './http/suite.mjs';
 import { STARTUP_GRID, STARTUP_TARGETS, runStartupSuite } from './startup/suite.mjs';
@@ -156,7 +158,24 @@ function startupCells() {
   return [...grid, ...STARTUP_TARGETS.map(({ routes, origins }) => ({ routes, origins }))];
 }
 
+function render({ env, http, engine, startup }) {
+  const notesFile = fileURLToPath(new URL('./NOTES.md', import.meta.url));
+  const notes = !quick && existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
+  const report = renderReport({ env, http, engine, startup, failures, notes, quick });
+  process.stdout.write(report);
+  if (out) {
+    writeFileSync(out, report);
+    log(`written to ${path.relative(process.cwd(), out)}`);
+  }
+}
+
 async function main() {
+  const fromJson = option('from-json', undefined);
+  if (fromJson) {
+    const saved = JSON.parse(readFileSync(fromJson, 'utf8'));
+    failures.push(...saved.failures);
+    return render(saved);
+  }
   const libEntry = ensureBuilt();
   const distUrl = new URL('./', libEntry).href;
   const env = environment();
@@ -165,7 +184,7 @@ async function main() {
     for (const adapter of adapters) {
       log(`HTTP suite on ${adapter}`);
       // The diagnostic variant is left out of the smoke run: it checks nothing of ours.
-      const variants = quick ? VARIANTS : [...VARIANTS, ...DIAGNOSTIC_VARIANTS];
+      const variants = [...VARIANTS, ...REALISTIC_VARIANTS, ...(quick ? [] : DIAGNOSTIC_VARIANTS)];
       const r = await runHttpSuite(adapter, variants, libEntry, settings, log);
       failures.push(...r.failures);
       http[adapter] = r;
@@ -189,14 +208,9 @@ async function main() {
     }
   }
   env.loadAfter = os.loadavg()[0].toFixed(2);
-  const notesFile = fileURLToPath(new URL('./NOTES.md', import.meta.url));
-  const notes = !quick && existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
-  const report = renderReport({ env, http, engine, startup, failures, notes, quick });
-  process.stdout.write(report);
-  if (out) {
-    writeFileSync(out, report);
-    log(`written to ${path.relative(process.cwd(), out)}`);
-  }
+  const json = option('json', undefined);
+  if (json) writeFileSync(json, JSON.stringify({ env, http, engine, startup, failures }));
+  render({ env, http, engine, startup });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failures.length) {
     log(`${failures.length} failure(s):\n${failures.join('\n')}`);

@@ -40,10 +40,11 @@ function run(file, args, env) {
 }
 
 /**
- * Loads 127.0.0.1:port for `seconds` with one kind of request, cycling over the 50 paths.
+ * Loads 127.0.0.1:port for `seconds` with one kind of request, cycling over the first `paths`
+ * of the /cN/items paths.
  * Returns { rps, requests, non2xx, errors }.
  */
-export async function load(port, kind, seconds) {
+export async function load(port, kind, seconds, paths = CONTROLLERS) {
   const wrk = findWrk();
   if (wrk) {
     const headers = Object.entries(kind.headers)
@@ -59,7 +60,7 @@ export async function load(port, kind, seconds) {
         here('./requests.lua'),
         `http://127.0.0.1:${port}`,
       ],
-      { BENCH_METHOD: kind.method, BENCH_HEADERS: headers, BENCH_CONTROLLERS: String(CONTROLLERS) },
+      { BENCH_METHOD: kind.method, BENCH_HEADERS: headers, BENCH_CONTROLLERS: String(paths) },
     );
     const rps = Number(/Requests\/sec:\s*([\d.]+)/.exec(out)?.[1]);
     const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
@@ -71,7 +72,7 @@ export async function load(port, kind, seconds) {
   }
   const out = await run(process.execPath, [
     here('./autocannon-worker.mjs'),
-    JSON.stringify({ port, kind, seconds, connections: CONNECTIONS, controllers: CONTROLLERS }),
+    JSON.stringify({ port, kind, seconds, connections: CONNECTIONS, controllers: paths }),
   ]);
   return JSON.parse(out);
 }

@@ -6,8 +6,23 @@
 // Every variant registers the same 50 controllers (GET and POST on /cN/items), so routing costs
 // the same everywhere and only the CORS layer differs.
 import 'reflect-metadata';
-import { Controller, Get, Injectable, Module, Post } from '@nestjs/common';
-import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Injectable,
+  Module,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  ValidationPipe,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import {
   ALLOWED_ORIGIN,
   CONTROLLERS,
@@ -15,6 +30,8 @@ import {
   MAX_AGE,
   DIAGNOSTIC_VARIANTS,
   ORIGINS,
+  REALISTIC_CONTROLLERS,
+  REALISTIC_VARIANTS,
   VARIANTS,
   controllerOrigins,
 } from '../config.mjs';
@@ -59,6 +76,105 @@ function makeController(i, corsPolicy) {
   Controller(`c${i}/items`)(cls);
   return cls;
 }
+
+function decorateParam(decorator, cls, name, index) {
+  decorator(cls.prototype, name, index);
+}
+
+/** The JSON body of the realistic app's writes, validated by the global ValidationPipe. */
+class ItemBody {}
+for (const [decorators, field] of [
+  [[IsString(), Length(1, 80)], 'name'],
+  [[IsInt(), Min(0)], 'quantity'],
+  [[IsOptional(), IsString()], 'note'],
+]) {
+  for (const d of decorators) d(ItemBody.prototype, field);
+}
+
+/**
+ * One controller of the realistic app: ten routes at /cJ (list, search, read, create, replace,
+ * update, delete, bulk, stats, health), with parsed parameters and validated JSON bodies.
+ */
+function makeRealisticController(j) {
+  const name = `Realistic${j}Controller`;
+  const cls = {
+    [name]: class {
+      list(page) {
+        return { ok: true, controller: j, page: page ?? 1, items: [{ id: 1 }, { id: 2 }] };
+      }
+      search(q) {
+        return { ok: true, q };
+      }
+      read(id) {
+        return { ok: true, id };
+      }
+      create(body) {
+        return { created: true, body };
+      }
+      replace(id, body) {
+        return { replaced: id, body };
+      }
+      update(id, body) {
+        return { updated: id, body };
+      }
+      remove(id) {
+        return { deleted: id };
+      }
+      bulk(body) {
+        return { created: 1, body };
+      }
+      stats() {
+        return { count: 2 };
+      }
+      health() {
+        return { up: true };
+      }
+    },
+  }[name];
+  const routes = [
+    ['list', Get('items')],
+    ['search', Get('search')],
+    ['read', Get('items/:id')],
+    ['create', Post('items')],
+    ['replace', Put('items/:id')],
+    ['update', Patch('items/:id')],
+    ['remove', Delete('items/:id')],
+    ['bulk', Post('bulk')],
+    ['stats', Get('stats')],
+    ['health', Get('health')],
+  ];
+  for (const [method, route] of routes) decorateMethod(route, cls, method);
+  decorateParam(Query('page'), cls, 'list', 0);
+  decorateParam(Query('q'), cls, 'search', 0);
+  for (const method of ['read', 'replace', 'update', 'remove']) {
+    decorateParam(Param('id', ParseIntPipe), cls, method, 0);
+  }
+  Reflect.defineMetadata('design:paramtypes', [ItemBody], cls.prototype, 'create');
+  Reflect.defineMetadata('design:paramtypes', [ItemBody], cls.prototype, 'bulk');
+  Reflect.defineMetadata('design:paramtypes', [Number, ItemBody], cls.prototype, 'replace');
+  Reflect.defineMetadata('design:paramtypes', [Number, ItemBody], cls.prototype, 'update');
+  decorateParam(Body(), cls, 'create', 0);
+  decorateParam(Body(), cls, 'bulk', 0);
+  decorateParam(Body(), cls, 'replace', 1);
+  decorateParam(Body(), cls, 'update', 1);
+  Controller(`c${j}`)(cls);
+  return cls;
+}
+
+/** The realistic app's global guard: an API-key check that lets public routes through. */
+class ApiKeyGuard {
+  constructor(reflector) {
+    this.reflector = reflector;
+  }
+  canActivate(context) {
+    const isPrivate = this.reflector.get('private', context.getHandler());
+    if (!isPrivate) return true;
+    const request = context.switchToHttp().getRequest();
+    return request.headers['x-api-key'] === 'secret';
+  }
+}
+Injectable()(ApiKeyGuard);
+Reflect.defineMetadata('design:paramtypes', [Reflector], ApiKeyGuard);
 
 /** The cheapest code that sends the same CORS headers, with no matching at all. */
 const STATIC_ACTUAL = [
@@ -107,15 +223,22 @@ function installStatic(app) {
 
 async function main() {
   let lib;
-  if (variant === 'module-global' || variant === 'module-per-route') {
+  if (
+    variant === 'module-global' ||
+    variant === 'module-per-route' ||
+    variant === 'realistic-module'
+  ) {
     if (!libEntry) throw new Error(`variant ${variant} needs the library entry point`);
     lib = await import(libEntry);
   }
-  const controllers = Array.from({ length: CONTROLLERS }, (_, i) =>
-    makeController(i, variant === 'module-per-route' ? lib.CorsPolicy : undefined),
-  );
+  const realistic = REALISTIC_VARIANTS.includes(variant);
+  const controllers = realistic
+    ? Array.from({ length: REALISTIC_CONTROLLERS }, (_, j) => makeRealisticController(j))
+    : Array.from({ length: CONTROLLERS }, (_, i) =>
+        makeController(i, variant === 'module-per-route' ? lib.CorsPolicy : undefined),
+      );
   const imports = [];
-  if (variant === 'module-global') {
+  if (variant === 'module-global' || variant === 'realistic-module') {
     imports.push(
       lib.CorsModule.forRoot({
         origin: ORIGINS,
@@ -128,6 +251,7 @@ async function main() {
     imports.push(lib.CorsModule.forRoot({}));
   }
   const providers = [];
+  if (realistic) providers.push({ provide: APP_GUARD, useClass: ApiKeyGuard });
   if (variant === 'noop-interceptor') {
     // Diagnostic, not a CORS variant: the baseline plus one global interceptor that does
     // nothing, i.e. what Nest charges for any global interceptor.
@@ -154,6 +278,7 @@ async function main() {
   }
   const app = await NestFactory.create(AppModule, adapter, { logger: ['error'] });
 
+  if (realistic) app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
   if (variant === 'static') installStatic(app);
   if (variant === 'enableCors') {
     app.enableCors({
@@ -164,7 +289,7 @@ async function main() {
       maxAge: MAX_AGE,
     });
   }
-  if (![...VARIANTS, ...DIAGNOSTIC_VARIANTS].includes(variant)) {
+  if (![...VARIANTS, ...DIAGNOSTIC_VARIANTS, ...REALISTIC_VARIANTS].includes(variant)) {
     throw new Error(`unknown variant ${variant}`);
   }
 

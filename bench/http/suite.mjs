@@ -4,8 +4,18 @@ import { spawn } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { ALLOWED_ORIGIN, KINDS, MODULE_VARIANTS, controllerPath } from '../config.mjs';
+import {
+  ALLOWED_ORIGIN,
+  KINDS,
+  MODULE_VARIANTS,
+  NO_CORS_VARIANTS,
+  REALISTIC_KINDS,
+  REALISTIC_VARIANTS,
+  controllerPath,
+  pathCountOf,
+} from '../config.mjs';
 import { hostilePreflights } from '../engine/fixtures.mjs';
 import { request, sanityCheck } from './check.mjs';
 import { load } from './load.mjs';
@@ -54,12 +64,27 @@ export function startServer(adapter, variant, libEntry, nodeArgs = []) {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Whether a variant is measured with this kind of request (and must answer it with a 2xx). */
 const expects2xx = (variant, kindName) =>
-  !((variant === 'baseline' || variant === 'noop-interceptor') && kindName === 'preflight POST');
+  !(NO_CORS_VARIANTS.includes(variant) && kindName === 'preflight POST') &&
+  (!REALISTIC_VARIANTS.includes(variant) || REALISTIC_KINDS.includes(kindName));
 
 /**
  * Runs the HTTP suite on one adapter.
- * Returns { samples: {kind: {variant: number[]}}, failures: string[], hostile }.
+ * Returns { samples: {kind: {variant: number[]}}, cpu: {kind: {variant: µs per request[]}},
+ * failures: string[], hostile }.
  */
 export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
   const {
@@ -73,7 +98,11 @@ export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
   let hostile;
   const failures = [];
   const samples = {};
-  for (const k of kinds) samples[k] = {};
+  const cpu = {};
+  for (const k of kinds) {
+    samples[k] = {};
+    cpu[k] = {};
+  }
 
   const servers = {};
   try {
@@ -108,8 +137,11 @@ export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
     for (const k of kinds) {
       for (const v of live) if (expects2xx(v, k)) cells.push([k, v]);
     }
-    const measure = async (k, v, secs) => {
-      const r = await load(servers[v].port, KINDS[k], secs);
+    const measure = async (k, v, secs, cpuSamples) => {
+      const cpuBefore = cpuSecondsOf(servers[v].pid);
+      const r = await load(servers[v].port, KINDS[k], secs, pathCountOf(v));
+      const cpuUsed = cpuSecondsOf(servers[v].pid) - cpuBefore;
+      if (cpuSamples && r.requests > 0) cpuSamples.push((cpuUsed * 1e6) / r.requests);
       if (r.errors > 0 || r.non2xx > 0 || !(r.requests > 0)) {
         failures.push(
           `${adapter} ${v} ${k}: ${r.non2xx} non-2xx responses and ${r.errors} socket errors under load`,
@@ -127,7 +159,7 @@ export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
         const order = live.filter((v) => expects2xx(v, k));
         const rotated = order.map((_, i) => order[(i + round) % order.length]);
         for (const v of rotated) {
-          (samples[k][v] ??= []).push(await measure(k, v, seconds));
+          (samples[k][v] ??= []).push(await measure(k, v, seconds, (cpu[k][v] ??= [])));
         }
       }
       log(`  ${adapter}: round ${round + 1}/${rounds} done`);
@@ -139,7 +171,7 @@ export async function runHttpSuite(adapter, variants, libEntry, opts, log) {
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
-  return { samples, failures, hostile };
+  return { samples, cpu, failures, hostile };
 }
 
 /**
