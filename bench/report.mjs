@@ -466,7 +466,7 @@ export function renderReport({ env, http, engine, startup, failures, notes, quic
         'The baseline has no CORS layer and answers a preflight with 404, so it has no preflight figure. ' +
         '`noop-interceptor *` is a diagnostic, not a CORS variant: the baseline plus one global ' +
         'interceptor that only returns `next.handle()`, i.e. what Nest charges for any global ' +
-        'interceptor, which the module registers.\n\n' +
+        'interceptor (the module binds none).\n\n' +
         httpParts.join('\n\n'),
     );
     if (realisticRows(http).length) {
