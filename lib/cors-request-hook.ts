@@ -24,6 +24,7 @@ export function createCorsRequestHook(
   router: PlatformRouter,
   responder: CorsResponder,
   platform: HttpPlatform,
+  routes: { readonly ownOptionsWithoutCors: boolean },
 ) {
   return function corsRequestHook(request: unknown, response: unknown, done: Done): void {
     const facts = platform.factsOf(request);
@@ -40,7 +41,8 @@ export function createCorsRequestHook(
         );
         return;
       }
-      if (!answeredByOwnOptionsRoute(router, request)) {
+      // Only an app with an `@Options()` handler whose CORS is off pays for this question.
+      if (!routes.ownOptionsWithoutCors || !answeredByOwnOptionsRoute(router, request)) {
         const resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
         // A route the module does not own answers its preflights itself.
         if (resolution.kind === 'unowned') return done();
