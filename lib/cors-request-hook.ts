@@ -60,10 +60,6 @@ export function createCorsRequestHook(
 
 /** An `@Options()` handler with CORS off answers preflights itself. */
 function answeredByOwnOptionsRoute(router: PlatformRouter, request: unknown): boolean {
-  const routed = router.routedTarget(request);
-  const resolution =
-    routed !== undefined
-      ? resolveRoute(routed ? [routed] : [])
-      : resolveRoute(router.candidatesFor(request, 'OPTIONS'));
+  const resolution = resolveRoute(router.candidatesFor(request, 'OPTIONS'));
   return resolution.kind === 'target' && !resolution.target.policy.enabled;
 }

@@ -96,9 +96,11 @@ export class CorsExplorer {
             leave: (request, response) =>
               responder.leave(request as Record<PropertyKey, unknown>, response),
           })
-        : new FastifyRouter(instance as FastifyInstanceLike, (reply) =>
-            platform.removeActual(reply),
-          );
+        : new FastifyRouter(instance as FastifyInstanceLike, {
+            enter: (target, request, reply) =>
+              responder.applyActual(target, platform.factsOf(request), reply),
+            removeActual: (reply) => platform.removeActual(reply),
+          });
     router.verify();
     this.finishCapture = captureRoutes(adapter, {
       route: (registration) => {
@@ -143,7 +145,12 @@ export class CorsExplorer {
     // One method inherited by several controllers: Nest names the handler `Controller.method`.
     const named = targets.find((target) => target.name === handler.name);
     if (named) return named;
-    if (targets.every((target) => target.policy === targets[0].policy)) return targets[0];
+    // Registered without its name (Nest defers registration to sort routes or detect conflicts):
+    // where the policies agree, the route is any of them.
+    if (targets.every((target) => target.policy === targets[0].policy)) {
+      for (const target of targets) this.registered.add(target);
+      return targets[0];
+    }
     this.unidentified.push(
       `${method} ${path} is served by one of ${targets.map((t) => t.name).join(', ')}`,
     );
@@ -152,9 +159,13 @@ export class CorsExplorer {
 
   private compileTargets(): void {
     const versioning = this.appConfig.getVersioning();
+    // One controller class listed in several modules (mounted at several paths with
+    // RouterModule) has one set of handlers and policies.
+    const seen = new Set<Function>();
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as Type | undefined;
-      if (!controller?.prototype) continue;
+      if (!controller?.prototype || seen.has(controller)) continue;
+      seen.add(controller);
       const controllerDeclaration = this.declarationOf(controller);
       const controllerPolicy = this.compiler.controllerPolicy(
         controller.name,

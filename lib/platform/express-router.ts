@@ -115,7 +115,11 @@ export class ExpressRouter implements PlatformRouter {
     const stack = this.app.router?.stack ?? [];
     const before = stack.length;
     const result = register(args);
-    for (const layer of stack.slice(before)) this.passing.add(layer.handle);
+    for (const layer of stack.slice(before)) {
+      this.passing.add(layer.handle);
+      // `instance.all(excludedPath, notFound)`: a route, whose handlers are in its own stack.
+      for (const handler of layer.route?.stack ?? []) this.passing.add(handler.handle);
+    }
     return result;
   }
 
