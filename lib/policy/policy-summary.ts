@@ -21,7 +21,7 @@ export type CorsPolicySummary =
   | {
       /** Where the policy was declared: `global`, `OrdersController`, `policy 'partners' on ...`. */
       readonly source: string;
-      /** Exact origins, subdomain patterns and RegExps (as `/.../`), or `['*']` for any origin. */
+      /** Exact origins, then subdomain patterns, then RegExps (as `/.../`); `['*']` for any origin. */
       readonly origins: readonly string[];
       /** An origin function decides the origins not listed. */
       readonly originFunction: boolean;
