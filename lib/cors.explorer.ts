@@ -201,14 +201,18 @@ export class CorsExplorer {
           this.declarationOf(handler),
         );
         if (!isRouteHandler(handler)) continue;
-        if (policy.enabled && policy.varyOnOrigin) keepOriginInOwnVary(handler);
+        const declaration = this.declarationOf(handler);
+        // Nest reads a handler's own `Vary` once: where `CorsPolicies` may later make the
+        // policy depend on the origin, `Origin` is kept in it from the start.
+        const mayVary = policy.varyOnOrigin || !originFixed(controllerDeclaration, declaration);
+        if (policy.enabled && mayVary) keepOriginInOwnVary(handler);
         const target: RouteTarget = { name, policy, passesOn, hostBound };
         this.targets.push(target);
         this.declarations.push({
           target,
           controller: controller.name,
           controllerDeclaration,
-          declaration: this.declarationOf(handler),
+          declaration,
         });
         const marker = routeMarkerOf(handler);
         this.targetsByMarker.set(marker, [...(this.targetsByMarker.get(marker) ?? []), target]);
@@ -219,6 +223,20 @@ export class CorsExplorer {
   private declarationOf(target: Function): CorsPolicyDeclaration | undefined {
     return this.reflector.get<CorsPolicyDeclaration | undefined>(CORS_POLICY_METADATA, target);
   }
+}
+
+/**
+ * Whether a decorator's own fields set the origin of a handler's policy, so that no update of
+ * a named policy or of the defaults can change it.
+ */
+function originFixed(
+  controllerDeclaration: CorsPolicyDeclaration | undefined,
+  declaration: CorsPolicyDeclaration | undefined,
+): boolean {
+  const setsOrigin = (level: CorsPolicyDeclaration | undefined) =>
+    typeof level === 'object' && level !== null && level.origin !== undefined;
+  if (setsOrigin(declaration)) return true;
+  return typeof declaration !== 'string' && setsOrigin(controllerDeclaration);
 }
 
 /** `debug: true`: every route and its effective policy, logged once at startup. */
