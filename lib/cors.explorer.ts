@@ -194,18 +194,20 @@ export class CorsExplorer {
       for (const methodName of this.metadataScanner.getAllMethodNames(controller.prototype)) {
         const handler = controller.prototype[methodName] as Function;
         const name = `${controller.name}.${methodName}`;
+        const declaration = this.declarationOf(handler);
         const policy = this.compiler.handlerPolicy(
           name,
           controllerDeclaration,
           controllerPolicy,
-          this.declarationOf(handler),
+          declaration,
         );
         if (!isRouteHandler(handler)) continue;
-        const declaration = this.declarationOf(handler);
         // Nest reads a handler's own `Vary` once: where `CorsPolicies` may later make the
         // policy depend on the origin, `Origin` is kept in it from the start.
-        const mayVary = policy.varyOnOrigin || !originFixed(controllerDeclaration, declaration);
-        if (policy.enabled && mayVary) keepOriginInOwnVary(handler);
+        const mayVary =
+          policy.enabled &&
+          (policy.varyOnOrigin || !originFixed(controllerDeclaration, declaration));
+        if (mayVary) keepOriginInOwnVary(handler);
         const target: RouteTarget = { name, policy, passesOn, hostBound };
         this.targets.push(target);
         this.declarations.push({
