@@ -39,6 +39,8 @@ export class CorsPolicies {
   private options: CorsModuleOptions;
   private readonly modulePath: string;
   private readonly warned: Set<string>;
+  /** The routes whose policy involves each named policy; built on the first update. */
+  private byName: Map<string, TargetDeclarations[]> | undefined;
 
   constructor(
     @Inject(CORS_POLICY_COMPILER) compiler: PolicyCompiler,
@@ -101,9 +103,7 @@ export class CorsPolicies {
     const policy = merge(current[name], fields);
     this.apply(
       { ...this.options, policies: { ...current, [name]: policy } },
-      (route) =>
-        route.declaration === name ||
-        (route.controllerDeclaration === name && route.declaration !== false),
+      this.routesUsing().get(name) ?? [],
       [],
     );
   }
@@ -129,7 +129,40 @@ export class CorsPolicies {
     }
     const { policies, debug, ...defaults } = this.options;
     const next = merge(defaults, fields);
-    this.apply(isPlainObject(next) ? { ...next, policies, debug } : next, () => true, issues);
+    this.apply(
+      isPlainObject(next) ? { ...next, policies, debug } : next,
+      this.explorer.declarations,
+      issues,
+    );
+  }
+
+  /**
+   * For each named policy, the routes whose policy involves it: named by the handler, or by the
+   * controller and not switched off by the handler. Routes are all known once the app is
+   * initialised, so the index is built on the first update, and an update then costs time in
+   * the number of routes it affects.
+   */
+  private routesUsing(): Map<string, TargetDeclarations[]> {
+    if (this.byName) return this.byName;
+    const byName = new Map<string, TargetDeclarations[]>();
+    const add = (name: string, route: TargetDeclarations) => {
+      const routes = byName.get(name);
+      if (routes) routes.push(route);
+      else byName.set(name, [route]);
+    };
+    for (const route of this.explorer.declarations) {
+      const { declaration, controllerDeclaration } = route;
+      if (typeof declaration === 'string') add(declaration, route);
+      if (
+        typeof controllerDeclaration === 'string' &&
+        controllerDeclaration !== declaration &&
+        declaration !== false
+      ) {
+        add(controllerDeclaration, route);
+      }
+    }
+    if (this.explorer.runtime) this.byName = byName;
+    return byName;
   }
 
   /**
@@ -138,14 +171,13 @@ export class CorsPolicies {
    */
   private apply(
     next: CorsModuleOptions,
-    affected: (route: TargetDeclarations) => boolean,
+    affected: readonly TargetDeclarations[],
     issues: CorsConfigurationIssue[],
   ): void {
     const compiler = new PolicyCompiler(next, this.modulePath);
     const controllers = new Map<string, Map<unknown, EffectivePolicy>>();
     const replacements: [RouteTarget, EffectivePolicy][] = [];
-    for (const route of this.explorer.declarations) {
-      if (!affected(route)) continue;
+    for (const route of affected) {
       const { controller, controllerDeclaration } = route;
       const byDeclaration = controllers.get(controller) ?? new Map<unknown, EffectivePolicy>();
       controllers.set(controller, byDeclaration);
