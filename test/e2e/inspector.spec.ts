@@ -79,7 +79,7 @@ const EXPECTED_ROUTES: CorsRouteReport[] = [
     policy: {
       ...global,
       source: "policy 'reports' on ReportsController.list",
-      origins: [APP, PARTNER],
+      origins: [APP, PARTNER, '/^https:\\/\\/pr-\\d+\\.preview\\.example$/'],
       exposedHeaders: ['x-report-id'],
       maxAge: 60,
     },
@@ -133,7 +133,15 @@ function headersOfRequest(request: CorsCheckRequest): Record<string, string> {
 
 /** A generated set of requests: every origin, path, method and requested header combination. */
 function generatedRequests(): CorsCheckRequest[] {
-  const origins = [APP, PARTNER, NEW_CUSTOMER, FUNCTION_ORIGIN, 'https://evil.example', undefined];
+  const origins = [
+    APP,
+    PARTNER,
+    NEW_CUSTOMER,
+    FUNCTION_ORIGIN,
+    'https://pr-12.preview.example',
+    'https://evil.example',
+    undefined,
+  ];
   const paths = [
     '/api/v1/orders',
     '/api/v1/orders/7',
@@ -305,6 +313,13 @@ describe.each(adapters)('CorsInspector and CorsPolicies on %s', (_name, makeAdap
       // Routes that do not use it are untouched, and disabled ones stay disabled.
       expect((await preflight('/api/v2/reports', NEW_CUSTOMER)).status).toBe(403);
       expect((await preflight('/api/v1/orders/import', NEW_CUSTOMER, 'POST')).status).toBe(403);
+
+      // A named policy on one handler of an undecorated controller: that handler alone.
+      await policies.update('reports', { maxAge: 90 });
+      const reports = await preflight('/api/v2/reports', PARTNER);
+      expect(reports.headers['access-control-max-age']).toBe('90');
+      const replace = await preflight('/api/v2/reports/3', APP, 'PUT');
+      expect(replace.headers['access-control-max-age']).toBe('600');
 
       const routes = served.app.get(CorsInspector).routes();
       const origins = Object.fromEntries(
