@@ -24,6 +24,7 @@ export function createCorsRequestHook(
   router: PlatformRouter,
   responder: CorsResponder,
   platform: HttpPlatform,
+  routes: { readonly ownOptionsWithoutCors: boolean },
 ) {
   return function corsRequestHook(request: unknown, response: unknown, done: Done): void {
     const facts = platform.factsOf(request);
@@ -32,7 +33,7 @@ export function createCorsRequestHook(
       facts.origin !== undefined &&
       facts.requestMethod !== undefined
     ) {
-      const route = routePreflight(router, request, facts.requestMethod);
+      const route = routePreflight(router, request, facts.requestMethod, routes);
       if (route === UNDELIVERABLE) {
         responder.refusePreflight(facts as Preflight, response, UNDELIVERABLE_REASON);
         return;
@@ -68,9 +69,13 @@ export function routePreflight(
   router: PlatformRouter,
   request: unknown,
   requestMethod: string,
+  routes: { readonly ownOptionsWithoutCors: boolean },
 ): RouteResolution | typeof UNDELIVERABLE | typeof OWN_OPTIONS_ROUTE {
   if (!DELIVERABLE_METHODS.has(requestMethod)) return UNDELIVERABLE;
-  if (answeredByOwnOptionsRoute(router, request)) return OWN_OPTIONS_ROUTE;
+  // Only an app with an `@Options()` handler whose CORS is off pays for this question.
+  if (routes.ownOptionsWithoutCors && answeredByOwnOptionsRoute(router, request)) {
+    return OWN_OPTIONS_ROUTE;
+  }
   return resolveRoute(router.candidatesFor(request, requestMethod));
 }
 

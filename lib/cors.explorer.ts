@@ -82,6 +82,8 @@ export class CorsExplorer {
   private readonly registered = new Set<RouteTarget>();
   private readonly unidentified: string[] = [];
   private finishCapture: (() => void) | undefined;
+  /** Some `@Options()` (or `@All()`) route has CORS off: it answers preflights itself. */
+  ownOptionsWithoutCors = false;
 
   constructor(
     @Inject(CORS_POLICY_COMPILER) private readonly compiler: PolicyCompiler,
@@ -136,12 +138,16 @@ export class CorsExplorer {
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
         this.routes.push({ method: registration.method, path: registration.path, target });
+        const { method } = registration;
+        if ((method === 'OPTIONS' || method === 'ALL') && !target.policy.enabled) {
+          this.ownOptionsWithoutCors = true;
+        }
         return router.registerRoute(target, registration.handler, registration.register);
       },
       middleware: (callback, register) => router.registerMiddleware(callback, register),
       nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
-    installRequestHook(adapter, createCorsRequestHook(router, responder, platform));
+    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, this));
     this.runtime = { router, responder, platform };
   }
 

@@ -147,7 +147,7 @@ export class CorsInspector {
       facts.requestMethod !== undefined
     ) {
       const preflight = facts as Preflight;
-      const route = routePreflight(router, request, preflight.requestMethod);
+      const route = routePreflight(router, request, preflight.requestMethod, this.explorer);
       if (route === UNDELIVERABLE) {
         return preflightResult(runtime, null, denyPreflight(UNDELIVERABLE_REASON, undefined));
       }
