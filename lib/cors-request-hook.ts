@@ -2,7 +2,7 @@ import { METHODS } from 'node:http';
 import type { CorsResponder, Preflight } from './cors-responder.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import type { PlatformRouter } from './platform/platform-router.js';
-import { resolveRoute } from './routing/route-target.js';
+import { type RouteResolution, resolveRoute } from './routing/route-target.js';
 
 type Done = (error?: unknown) => void;
 
@@ -33,20 +33,15 @@ export function createCorsRequestHook(
       facts.origin !== undefined &&
       facts.requestMethod !== undefined
     ) {
-      if (!DELIVERABLE_METHODS.has(facts.requestMethod)) {
-        responder.refusePreflight(
-          facts as Preflight,
-          response,
-          'Access-Control-Request-Method is not a method this server accepts',
-        );
+      const route = routePreflight(router, request, facts.requestMethod, routes);
+      if (route === UNDELIVERABLE) {
+        responder.refusePreflight(facts as Preflight, response, UNDELIVERABLE_REASON);
         return;
       }
-      // Only an app with an `@Options()` handler whose CORS is off pays for this question.
-      if (!routes.ownOptionsWithoutCors || !answeredByOwnOptionsRoute(router, request)) {
-        const resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
+      if (route !== OWN_OPTIONS_ROUTE) {
         // A route the module does not own answers its preflights itself.
-        if (resolution.kind === 'unowned') return done();
-        responder.answerPreflight(resolution, facts as Preflight, response)?.catch(done);
+        if (route.kind === 'unowned') return done();
+        responder.answerPreflight(route, facts as Preflight, response)?.catch(done);
         return;
       }
     }
@@ -56,6 +51,32 @@ export function createCorsRequestHook(
     if (applied) applied.then(() => done(), done);
     else done();
   };
+}
+
+export const UNDELIVERABLE = 'undeliverable';
+export const UNDELIVERABLE_REASON =
+  'Access-Control-Request-Method is not a method this server accepts';
+/** An `@Options()` handler with CORS off answers preflights itself, as an actual request. */
+export const OWN_OPTIONS_ROUTE = 'own-options-route';
+
+/**
+ * Whose answer a preflight gets, asking `router` about `request`: refused before any route
+ * (`UNDELIVERABLE`), handled as an actual request by its own `@Options()` route
+ * (`OWN_OPTIONS_ROUTE`), or the route resolution of its requested method. The request hook and
+ * `CorsInspector.check()` both decide through here.
+ */
+export function routePreflight(
+  router: PlatformRouter,
+  request: unknown,
+  requestMethod: string,
+  routes: { readonly ownOptionsWithoutCors: boolean },
+): RouteResolution | typeof UNDELIVERABLE | typeof OWN_OPTIONS_ROUTE {
+  if (!DELIVERABLE_METHODS.has(requestMethod)) return UNDELIVERABLE;
+  // Only an app with an `@Options()` handler whose CORS is off pays for this question.
+  if (routes.ownOptionsWithoutCors && answeredByOwnOptionsRoute(router, request)) {
+    return OWN_OPTIONS_ROUTE;
+  }
+  return resolveRoute(router.candidatesFor(request, requestMethod));
 }
 
 /** An `@Options()` handler with CORS off answers preflights itself. */

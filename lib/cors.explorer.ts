@@ -31,10 +31,36 @@ import {
 import { ExpressRouter } from './platform/express-router.js';
 import { FastifyRouter, type FastifyInstanceLike } from './platform/fastify-router.js';
 import { platformOf } from './platform/http-platform.js';
+import type { HttpPlatform } from './platform/http-platform.js';
 import type { PlatformRouter } from './platform/platform-router.js';
 import { CorsConfigurationError } from './policy/configuration-issue.js';
 import type { PolicyCompiler } from './policy/policy-compiler.js';
+import { type CorsPolicySummary, summarizePolicy } from './policy/policy-summary.js';
 import type { RouteTarget } from './routing/route-target.js';
+
+/** What a route target's policy was compiled from, so that an update can compile it again. */
+export interface TargetDeclarations {
+  readonly target: RouteTarget;
+  /** The controller's name, the path of its issues. */
+  readonly controller: string;
+  readonly controllerDeclaration: CorsPolicyDeclaration | undefined;
+  readonly declaration: CorsPolicyDeclaration | undefined;
+}
+
+/** One route as Nest registered it, in registration order. */
+export interface RegisteredRoute {
+  /** Upper-case, or `ALL`. */
+  readonly method: string;
+  readonly path: string;
+  readonly target: RouteTarget;
+}
+
+/** The request path's parts, for `CorsInspector.check()`, which decides through them. */
+export interface CorsRuntime {
+  readonly router: PlatformRouter;
+  readonly responder: CorsResponder;
+  readonly platform: HttpPlatform;
+}
 
 /**
  * The module's startup work. `prepare()` runs during `app.init()` right before Nest registers
@@ -46,6 +72,12 @@ import type { RouteTarget } from './routing/route-target.js';
 @Injectable()
 export class CorsExplorer {
   private readonly targets: RouteTarget[] = [];
+  /** Every route target with its declarations, in discovery order. */
+  readonly declarations: TargetDeclarations[] = [];
+  /** Every route Nest registered for a controller handler, in registration order. */
+  readonly routes: RegisteredRoute[] = [];
+  /** Set once the request hook is installed. */
+  runtime: CorsRuntime | undefined;
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private readonly registered = new Set<RouteTarget>();
   private readonly unidentified: string[] = [];
@@ -107,6 +139,7 @@ export class CorsExplorer {
         const target = this.targetOf(registration);
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
+        this.routes.push({ method: registration.method, path: registration.path, target });
         const { method } = registration;
         if ((method === 'OPTIONS' || method === 'ALL') && !target.policy.enabled) {
           this.ownOptionsWithoutCors = true;
@@ -117,6 +150,7 @@ export class CorsExplorer {
       nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
     installRequestHook(adapter, createCorsRequestHook(router, responder, platform, this));
+    this.runtime = { router, responder, platform };
   }
 
   finish(): void {
@@ -134,6 +168,7 @@ export class CorsExplorer {
           'No route may be left without its policy; please report this with your Nest version.',
       );
     }
+    if (this.options?.debug === true) logRouteTable(this.routes);
   }
 
   /** The target of a route Nest registers, from the marker its handler carries. */
@@ -176,16 +211,28 @@ export class CorsExplorer {
       for (const methodName of this.metadataScanner.getAllMethodNames(controller.prototype)) {
         const handler = controller.prototype[methodName] as Function;
         const name = `${controller.name}.${methodName}`;
+        const declaration = this.declarationOf(handler);
         const policy = this.compiler.handlerPolicy(
           name,
           controllerDeclaration,
           controllerPolicy,
-          this.declarationOf(handler),
+          declaration,
         );
         if (!isRouteHandler(handler)) continue;
-        if (policy.enabled && policy.varyOnOrigin) keepOriginInOwnVary(handler);
+        // Nest reads a handler's own `Vary` once: where `CorsPolicies` may later make the
+        // policy depend on the origin, `Origin` is kept in it from the start.
+        const mayVary =
+          policy.enabled &&
+          (policy.varyOnOrigin || !originFixed(controllerDeclaration, declaration));
+        if (mayVary) keepOriginInOwnVary(handler);
         const target: RouteTarget = { name, policy, passesOn, hostBound };
         this.targets.push(target);
+        this.declarations.push({
+          target,
+          controller: controller.name,
+          controllerDeclaration,
+          declaration,
+        });
         const marker = routeMarkerOf(handler);
         this.targetsByMarker.set(marker, [...(this.targetsByMarker.get(marker) ?? []), target]);
       }
@@ -195,4 +242,42 @@ export class CorsExplorer {
   private declarationOf(target: Function): CorsPolicyDeclaration | undefined {
     return this.reflector.get<CorsPolicyDeclaration | undefined>(CORS_POLICY_METADATA, target);
   }
+}
+
+/**
+ * Whether a decorator's own fields set the origin of a handler's policy, so that no update of
+ * a named policy or of the defaults can change it.
+ */
+function originFixed(
+  controllerDeclaration: CorsPolicyDeclaration | undefined,
+  declaration: CorsPolicyDeclaration | undefined,
+): boolean {
+  const setsOrigin = (level: CorsPolicyDeclaration | undefined) =>
+    typeof level === 'object' && level !== null && level.origin !== undefined;
+  if (setsOrigin(declaration)) return true;
+  return typeof declaration !== 'string' && setsOrigin(controllerDeclaration);
+}
+
+/** `debug: true`: every route and its effective policy, logged once at startup. */
+function logRouteTable(routes: readonly RegisteredRoute[]): void {
+  const logger = new Logger(CORS_LOGGER_CONTEXT);
+  logger.log(`CORS policy of ${routes.length} route${routes.length === 1 ? '' : 's'}:`);
+  for (const { method, path, target } of routes) {
+    logger.log(
+      `${method} ${path} -> ${target.name}: ${describePolicy(summarizePolicy(target.policy))}`,
+    );
+  }
+}
+
+function describePolicy(summary: CorsPolicySummary): string {
+  if (!summary) return 'CORS off';
+  const origins = summary.origins.length > 0 ? summary.origins.join(' ') : 'no origin';
+  const parts = [
+    `origins ${origins}${summary.originFunction ? ' (and an origin function)' : ''}`,
+    summary.credentials ? 'credentials' : 'no credentials',
+    `methods ${summary.methods === 'routed' ? 'as routed' : summary.methods.join(',')}`,
+    `headers ${Array.isArray(summary.allowedHeaders) ? summary.allowedHeaders.join(',') : summary.allowedHeaders}`,
+  ];
+  if (summary.exposedHeaders.length > 0) parts.push(`exposes ${summary.exposedHeaders.join(',')}`);
+  return `${parts.join(', ')}, max-age ${summary.maxAge} (${summary.source})`;
 }

@@ -2,6 +2,8 @@ import { type DynamicModule, Module, type NestModule, type OnModuleInit } from '
 import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { CORS_POLICY_COMPILER } from './cors.constants.js';
 import { CorsExplorer } from './cors.explorer.js';
+import { CorsInspector } from './cors.inspector.js';
+import { CorsPolicies } from './cors-policies.js';
 import {
   type CORS_ASYNC_OPTIONS_TYPE,
   CORS_MODULE_OPTIONS,
@@ -46,7 +48,10 @@ import { PolicyCompiler } from './policy/policy-compiler.js';
       ],
     },
     CorsExplorer,
+    CorsInspector,
+    CorsPolicies,
   ],
+  exports: [CorsInspector, CorsPolicies],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule, OnModuleInit {
   /**

@@ -16,6 +16,8 @@ interface Layer {
 
 interface ExpressAppLike {
   router?: { stack?: Layer[] };
+  /** The prototype of the app's requests, whose `path` getter runs Express's own `parseurl`. */
+  request?: object;
 }
 
 interface ExpressRequestLike {
@@ -135,6 +137,14 @@ export class ExpressRouter implements PlatformRouter {
 
   routedTarget(): undefined {
     return undefined;
+  }
+
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown {
+    // Express's own request prototype, so that `req.path` (and an origin function's
+    // `req.get()`) work as on a real request.
+    const request = Object.create(this.app.request ?? null) as Record<string, unknown>;
+    Object.assign(request, { method, url, originalUrl: url, headers });
+    return request;
   }
 
   /** The target of the route a request with its own method would reach, if it is ours alone. */

@@ -147,6 +147,16 @@ export class FastifyRouter implements PlatformRouter {
     }
   }
 
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown {
+    // What the module reads of a Fastify request: its own fields, the Node.js request in `raw`
+    // (from which find-my-way derives its host and version constraints), and the config of the
+    // route find-my-way picks for it, as Fastify does before its hooks run.
+    const raw = { method, url, headers };
+    const router = this.router!;
+    const found = router.find(method, url, router.constrainer.deriveSyncConstraints(raw));
+    return { method, url, headers, raw, routeOptions: { config: found?.store?.config } };
+  }
+
   routedTarget(request: unknown): RouteTarget | null {
     const target = targetOf((request as FastifyRequestLike).routeOptions.config);
     // A host-bound route writes its headers itself (see `hostBoundRoute`).

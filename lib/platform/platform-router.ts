@@ -35,4 +35,10 @@ export interface PlatformRouter {
    * order the router tries them (see `resolveRoute`): what a preflight asks about.
    */
   candidatesFor(request: unknown, method: string): readonly RouteCandidate[];
+  /**
+   * A request object that this router's lookups and the platform's `factsOf` read as they read
+   * a real one, built from a described request (`CorsInspector.check()`): nothing is sent.
+   * `headers` have lower-case names.
+   */
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown;
 }

@@ -40,7 +40,10 @@ export class PolicyCompiler {
    * @param modulePath how the user configured the module, for the paths of its issues:
    *   `CorsModule.forRoot` or `CorsModule.forRootAsync`.
    */
-  constructor(options: CorsModuleOptions, modulePath = 'CorsModule.forRoot') {
+  constructor(
+    options: CorsModuleOptions,
+    readonly modulePath = 'CorsModule.forRoot',
+  ) {
     this.defaults = this.check(options, modulePath, MODULE_ONLY_FIELDS);
     this.issues.push(...checkCombination(this.defaults, modulePath));
     this.global = compileChecked(this.defaults, 'global');
