@@ -2,7 +2,8 @@ import { METHODS } from 'node:http';
 import type { CorsResponder, Preflight } from './cors-responder.js';
 import type { HttpPlatform } from './platform/http-platform.js';
 import type { PlatformRouter } from './platform/platform-router.js';
-import { resolveRoute } from './routing/route-target.js';
+import type { PathPolicies } from './routing/path-policies.js';
+import { type RouteResolution, resolveRoute } from './routing/route-target.js';
 
 type Done = (error?: unknown) => void;
 
@@ -18,12 +19,14 @@ const DELIVERABLE_METHODS: ReadonlySet<string> = new Set(METHODS);
  * the platform's router would run for the requested method. Where the router already picked
  * the route (Fastify routes before this hook), it writes that route's headers at once, so that
  * responses ending early (a middleware's error, a guard's 401) carry them; on Express the route
- * writes them itself when it runs (see `ExpressRouter`).
+ * writes them itself when it runs (see `ExpressRouter`). A request that no handler of the module
+ * serves gets the policy of its path from `forRoot({ paths })`, if one matches.
  */
 export function createCorsRequestHook(
   router: PlatformRouter,
   responder: CorsResponder,
   platform: HttpPlatform,
+  paths?: PathPolicies,
 ) {
   return function corsRequestHook(request: unknown, response: unknown, done: Done): void {
     const facts = platform.factsOf(request);
@@ -41,7 +44,10 @@ export function createCorsRequestHook(
         return;
       }
       if (!answeredByOwnOptionsRoute(router, request)) {
-        const resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
+        let resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
+        // No handler of the module: a path policy answers, if the path has one.
+        const path = noHandler(resolution) ? paths?.match(facts.url) : undefined;
+        if (path) resolution = { kind: 'target', target: path };
         // A route the module does not own answers its preflights itself.
         if (resolution.kind === 'unowned') return done();
         responder.answerPreflight(resolution, facts as Preflight, response)?.catch(done);
@@ -49,11 +55,25 @@ export function createCorsRequestHook(
       }
     }
     const target = router.routedTarget(request);
-    if (!target) return done();
-    const applied = responder.applyActual(target, facts, response);
+    let applied: void | Promise<void>;
+    if (target) applied = responder.applyActual(target, facts, response);
+    else {
+      // No handler of the module (Fastify), or not routed yet (Express, where a route of the
+      // module that the request reaches takes the path policy's headers back).
+      const path = paths?.match(facts.url);
+      if (!path) return done();
+      applied =
+        target === undefined
+          ? responder.applyBeforeRouting(path, request as Record<PropertyKey, unknown>, response)
+          : responder.applyActual(path, facts, response);
+    }
     if (applied) applied.then(() => done(), done);
     else done();
   };
+}
+
+function noHandler(resolution: RouteResolution): boolean {
+  return resolution.kind === 'none' || resolution.kind === 'unowned';
 }
 
 /** An `@Options()` handler with CORS off answers preflights itself. */

@@ -34,6 +34,7 @@ import { platformOf } from './platform/http-platform.js';
 import type { PlatformRouter } from './platform/platform-router.js';
 import { CorsConfigurationError } from './policy/configuration-issue.js';
 import type { PolicyCompiler } from './policy/policy-compiler.js';
+import { PathPolicies } from './routing/path-policies.js';
 import type { RouteTarget } from './routing/route-target.js';
 
 /**
@@ -49,6 +50,9 @@ export class CorsExplorer {
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private readonly registered = new Set<RouteTarget>();
   private readonly unidentified: string[] = [];
+  /** Paths Nest registered controller routes at, to check `forRoot({ paths })` against. */
+  private readonly routePaths: string[] = [];
+  private paths: PathPolicies | undefined;
   private finishCapture: (() => void) | undefined;
 
   constructor(
@@ -66,9 +70,11 @@ export class CorsExplorer {
 
   prepare(): void {
     this.compileTargets();
+    this.paths = new PathPolicies(this.options?.paths, this.compiler);
     const adapter = this.adapterHost.httpAdapter;
     const issues = [
       ...this.compiler.issues,
+      ...this.paths.issues,
       ...misplacedPolicies(this.discovery, this.metadataScanner),
       ...(adapter ? conflictingCorsLayers(adapter) : []),
     ];
@@ -103,12 +109,14 @@ export class CorsExplorer {
         const target = this.targetOf(registration);
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
+        this.routePaths.push(registration.path);
         return router.registerRoute(target, registration.handler, registration.register);
       },
       middleware: (callback, register) => router.registerMiddleware(callback, register),
       nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
-    installRequestHook(adapter, createCorsRequestHook(router, responder, platform));
+    const paths = this.paths.size > 0 ? this.paths : undefined;
+    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, paths));
   }
 
   finish(): void {
@@ -120,6 +128,8 @@ export class CorsExplorer {
       ...unseen.map((target) => `${target.name} was never seen registered as a route`),
       ...this.unidentified,
     ];
+    const served = this.paths?.servedByControllers(this.routePaths) ?? [];
+    if (served.length > 0) throw new CorsConfigurationError(served);
     if (problems.length > 0) {
       throw new Error(
         `CorsModule cannot tell the CORS policy of every route: ${problems.join('; ')}. ` +
