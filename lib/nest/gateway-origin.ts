@@ -13,6 +13,7 @@ import type { PolicyCompiler } from '../policy/policy-compiler.js';
  */
 export const GATEWAY_METADATA = 'websockets:is_gateway';
 const GATEWAY_OPTIONS = 'websockets:gateway_options';
+const GATEWAY_PORT = 'port';
 
 type Verdict = boolean | Promise<boolean>;
 type AllowRequest = (
@@ -57,6 +58,8 @@ export class GatewayOrigins {
 
   constructor(discovery: DiscoveryService, compiler: PolicyCompiler) {
     const seen = new Set<Function>();
+    /** The first gateway of each server (port and path), and its declaration. */
+    const servers = new Map<string, { name: string; declaration: unknown }>();
     for (const wrapper of discovery.getProviders()) {
       const gateway = wrapper.metatype as Function | undefined;
       if (typeof gateway !== 'function' || seen.has(gateway)) continue;
@@ -67,6 +70,18 @@ export class GatewayOrigins {
       const policy = compiler.controllerPolicy(gateway.name, declaration);
       const original = Reflect.getOwnMetadata(GATEWAY_OPTIONS, gateway) as
         GatewayOptions | undefined;
+      const port = Reflect.getMetadata(GATEWAY_PORT, gateway) as unknown;
+      const server = `${String(port ?? 0)} ${String(original?.path ?? '')}`;
+      const first = servers.get(server);
+      if (!first) servers.set(server, { name: gateway.name, declaration });
+      else if (!sameDeclaration(first.declaration, declaration)) {
+        compiler.issues.push({
+          path: gateway.name,
+          code: 'gateway-policies-differ',
+          message: `the gateway shares its server (port and path) with ${first.name}, whose @CorsPolicy() differs; the server checks each handshake once, before it knows the gateway, so give both the same policy`,
+          value: declaration,
+        });
+      }
       if (original?.cors !== undefined) {
         compiler.issues.push({
           path: gateway.name,
@@ -183,6 +198,26 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+const functionIds = new WeakMap<Function, number>();
+let nextFunctionId = 1;
+
+/**
+ * The same object, the same policy name, or both absent; fields are compared as JSON, with
+ * RegExps by their source and flags, and origin functions by identity.
+ */
+function sameDeclaration(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const json = (value: unknown) =>
+    JSON.stringify(value, (_key, field: unknown) => {
+      if (field instanceof RegExp) return `regexp ${String(field)}`;
+      if (typeof field !== 'function') return field;
+      if (!functionIds.has(field)) functionIds.set(field, nextFunctionId++);
+      return `function ${functionIds.get(field)}`;
+    });
+  return json(a) === json(b);
 }
 
 function settle(verdict: Verdict, then: (ok: boolean) => void): void {

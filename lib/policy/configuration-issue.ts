@@ -22,7 +22,8 @@ export type CorsIssueCode =
   | 'conflicting-cors-layer'
   | 'policy-on-non-route'
   | 'invalid-path'
-  | 'path-served-by-controller';
+  | 'path-served-by-controller'
+  | 'gateway-policies-differ';
 
 /** Codes of the warnings logged once at startup, for values browsers accept but cut short. */
 export type CorsWarningCode = 'max-age-over-browser-cap';

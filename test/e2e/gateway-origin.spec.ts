@@ -233,3 +233,48 @@ describe.each(adapters)('startup checks of gateways on %s', (_platform, makeAdap
     ]);
   });
 });
+
+describe.each(adapters)('gateways sharing a server on %s', (_platform, makeAdapter) => {
+  @CorsPolicy('partners')
+  @WebSocketGateway({ namespace: 'orders' })
+  class OrdersGateway {}
+
+  @CorsPolicy({ origin: APP })
+  @WebSocketGateway({ namespace: 'chat' })
+  class ChatGateway {}
+
+  @CorsPolicy('partners')
+  @WebSocketGateway({ namespace: 'news' })
+  class NewsGateway {}
+
+  @WebSocketGateway({ path: '/other' })
+  class OtherServerGateway {}
+
+  const options = { policies: { partners: { origin: PARTNER } } };
+
+  it('refuses different policies on one server with gateway-policies-differ', async () => {
+    @Module({
+      imports: [CorsModule.forRoot(options)],
+      providers: [OrdersGateway, ChatGateway, OtherServerGateway],
+    })
+    class AppModule {}
+    const failure = await createApp(AppModule, makeAdapter).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(CorsConfigurationError);
+    expect(codesOf((failure as CorsConfigurationError).issues)).toEqual([
+      { path: 'ChatGateway', code: 'gateway-policies-differ', value: { origin: APP } },
+    ]);
+  });
+
+  it('starts with the same policy on one server, and another on another server', async () => {
+    @Module({
+      imports: [CorsModule.forRoot(options)],
+      providers: [OrdersGateway, NewsGateway, OtherServerGateway],
+    })
+    class AppModule {}
+    const app = await createApp(AppModule, makeAdapter);
+    await app.close();
+  });
+});
