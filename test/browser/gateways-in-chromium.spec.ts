@@ -2,25 +2,13 @@
 // and ws, the browser's own WebSocket) and read socket.io's long-polling handshake with fetch().
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { gatewayAppModule } from '../fixtures/gateways/app.module.js';
 import { browserFetch } from './support/browser-fetch.js';
-import { chromiumAvailability, launchChromium } from './support/chromium.js';
-import { startPageServer, type PageServer } from './support/page-server.js';
-
-const availability = chromiumAvailability();
-if (!availability.run) process.stderr.write(availability.skipNotice);
-const describeInChromium = availability.run ? describe : describe.skip;
-
-const ADAPTERS = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-] as const;
+import { chromiumSession, describeInChromium, HTTP_ADAPTERS } from './support/session.js';
 
 /** Opens a WebSocket in the page: 'open', or 'error' when the handshake was refused. */
 function openWebSocket(page: Page, url: string): Promise<'open' | 'error'> {
@@ -39,34 +27,9 @@ function openWebSocket(page: Page, url: string): Promise<'open' | 'error'> {
 }
 
 describeInChromium('WebSocket gateways in Chromium', () => {
-  let browser: Browser;
-  let pageServer: PageServer;
-  let context: BrowserContext;
-  const pages = new Map<string, Page>();
+  const { at, pageAt } = chromiumSession();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    pageServer = await startPageServer();
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await pageServer?.close();
-  });
-
-  const at = (host: string) => `http://${host}:${pageServer.port}`;
-  async function pageAt(origin: string): Promise<Page> {
-    let page = pages.get(origin);
-    if (!page) {
-      page = await context.newPage();
-      await page.goto(`${origin}/`);
-      pages.set(origin, page);
-    }
-    return page;
-  }
-
-  describe.each(ADAPTERS)('on %s', (_name, makeAdapter) => {
+  describe.each(HTTP_ADAPTERS)('on %s', (_name, makeAdapter) => {
     async function start(kind: 'socket.io' | 'ws') {
       const connections: string[] = [];
       const module = gatewayAppModule(

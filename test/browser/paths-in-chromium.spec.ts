@@ -2,24 +2,11 @@
 // (@nestjs/serve-static), fetched from pages on other origins, on Express and on Fastify.
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pathsAppModule } from '../fixtures/paths/app.module.js';
 import { browserFetch, type BrowserFetchResult, type FetchInit } from './support/browser-fetch.js';
-import { chromiumAvailability, launchChromium } from './support/chromium.js';
-import { startPageServer, type PageServer } from './support/page-server.js';
-
-const availability = chromiumAvailability();
-if (!availability.run) process.stderr.write(availability.skipNotice);
-const describeInChromium = availability.run ? describe : describe.skip;
-
-const ADAPTERS = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-] as const;
+import { chromiumSession, describeInChromium, HTTP_ADAPTERS } from './support/session.js';
 
 /** One request as the server answered it, seen on the Node.js server before any framework. */
 interface Exchange {
@@ -30,26 +17,12 @@ interface Exchange {
 }
 
 describeInChromium('path policies in Chromium', () => {
-  let browser: Browser;
-  let pageServer: PageServer;
+  const { at, pageAt } = chromiumSession();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    pageServer = await startPageServer();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pageServer?.close();
-  });
-
-  const at = (host: string) => `http://${host}:${pageServer.port}`;
-
-  describe.each(ADAPTERS)('on %s', (_name, makeAdapter) => {
+  describe.each(HTTP_ADAPTERS)('on %s', (_name, makeAdapter) => {
     let app: INestApplication;
     let port: number;
-    let context: BrowserContext;
     const exchanges: Exchange[] = [];
-    const pages = new Map<string, Page>();
 
     beforeAll(async () => {
       app = await NestFactory.create(
@@ -88,10 +61,8 @@ describeInChromium('path policies in Chromium', () => {
           exchanges.push(exchange);
         });
       });
-      context = await browser.newContext();
     });
     afterAll(async () => {
-      await context?.close();
       await app?.close();
     });
     beforeEach(() => {
@@ -103,13 +74,7 @@ describeInChromium('path policies in Chromium', () => {
       path: string,
       init?: FetchInit,
     ): Promise<BrowserFetchResult> {
-      let page = pages.get(origin);
-      if (!page) {
-        page = await context.newPage();
-        await page.goto(`${origin}/`);
-        pages.set(origin, page);
-      }
-      return browserFetch(page, `http://api.site.test:${port}${path}`, init);
+      return browserFetch(await pageAt(origin), `http://api.site.test:${port}${path}`, init);
     }
 
     const graphqlPost = (origin: string, query: string): Promise<BrowserFetchResult> =>

@@ -1,27 +1,15 @@
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { CorsModule } from '../../lib/index.js';
+import { HelloResolver } from '../fixtures/paths/app.module.js';
 import { corsHeadersOf } from './adapters.js';
 
 const PARTNER = 'https://a.partner.example';
 const OTHER = 'https://other.example';
-
-@Resolver()
-class HelloResolver {
-  @Query(() => String)
-  hello(): string {
-    return 'world';
-  }
-
-  @Query(() => String)
-  broken(): string {
-    throw new Error('the resolver failed');
-  }
-}
 
 @Module({
   imports: [
