@@ -141,6 +141,15 @@ describe.each(adapters)('path policies on %s', (_platform, makeAdapter) => {
       },
     );
 
+    it('answers hostile paths under a key without a 500: a bad escape, a long path, an absolute URL', async () => {
+      for (const path of ['/static/%E0%A4%A', `/static/${'a/'.repeat(4000)}x`]) {
+        const res = await http.get(path).set('Origin', OTHER);
+        expect(res.status).toBeLessThan(500);
+      }
+      const res = await preflight(`/static/${'%2e%2e/'.repeat(1000)}`, OTHER, 'GET');
+      expect(res.status).toBeLessThan(500);
+    });
+
     it('gives a path that matches no key no CORS header', async () => {
       const res = await http.get('/elsewhere.txt').set('Origin', APP).expect(404);
       expect(corsHeadersOf(res.headers)).toEqual({});
