@@ -26,6 +26,7 @@ export function createCorsRequestHook(
   router: PlatformRouter,
   responder: CorsResponder,
   platform: HttpPlatform,
+  routes: { readonly ownOptionsWithoutCors: boolean },
   paths?: PathPolicies,
 ) {
   return function corsRequestHook(request: unknown, response: unknown, done: Done): void {
@@ -43,7 +44,8 @@ export function createCorsRequestHook(
         );
         return;
       }
-      if (!answeredByOwnOptionsRoute(router, request)) {
+      // Only an app with an `@Options()` handler whose CORS is off pays for this question.
+      if (!routes.ownOptionsWithoutCors || !answeredByOwnOptionsRoute(router, request)) {
         let resolution = resolveRoute(router.candidatesFor(request, facts.requestMethod));
         // No handler of the module: a path policy answers, if the path has one.
         const path = noHandler(resolution) ? paths?.match(facts.url) : undefined;

@@ -54,6 +54,8 @@ export class CorsExplorer {
   private readonly routePaths: string[] = [];
   private paths: PathPolicies | undefined;
   private finishCapture: (() => void) | undefined;
+  /** Some `@Options()` (or `@All()`) route has CORS off: it answers preflights itself. */
+  ownOptionsWithoutCors = false;
 
   constructor(
     @Inject(CORS_POLICY_COMPILER) private readonly compiler: PolicyCompiler,
@@ -110,13 +112,17 @@ export class CorsExplorer {
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
         this.routePaths.push(registration.path);
+        const { method } = registration;
+        if ((method === 'OPTIONS' || method === 'ALL') && !target.policy.enabled) {
+          this.ownOptionsWithoutCors = true;
+        }
         return router.registerRoute(target, registration.handler, registration.register);
       },
       middleware: (callback, register) => router.registerMiddleware(callback, register),
       nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
     const paths = this.paths.size > 0 ? this.paths : undefined;
-    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, paths));
+    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, this, paths));
   }
 
   finish(): void {
