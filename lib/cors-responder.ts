@@ -19,6 +19,8 @@ interface Applied {
   readonly target: RouteTarget;
   readonly answer: ActualAnswer;
   written: boolean;
+  /** Written by the request hook for a path policy, before routing (see `applyBeforeRouting`). */
+  readonly beforeRouting?: boolean;
 }
 
 type Request = Record<PropertyKey, any>;
@@ -72,10 +74,27 @@ export class CorsResponder {
     return answer.then((settled) => this.write(request, response, target, settled));
   }
 
+  /**
+   * Express: the headers of a path policy, written before routing. A route of the module that
+   * the request reaches takes them back (`enter`); a middleware passing it on does not (`leave`).
+   */
+  applyBeforeRouting(
+    target: RouteTarget,
+    request: Request,
+    response: unknown,
+  ): void | Promise<void> {
+    const write = (answer: ActualAnswer) => {
+      request[APPLIED] = { target, answer, written: true, beforeRouting: true } satisfies Applied;
+      this.platform.writeActual(response, answer);
+    };
+    const answer = this.decideActual(target, this.platform.factsOf(request));
+    return isPromise(answer) ? answer.then(write) : write(answer);
+  }
+
   /** Express: the request was passed on without an answer; what `enter` wrote goes. */
   leave(request: Request, response: unknown): void {
     const applied = request[APPLIED] as Applied | undefined;
-    if (!applied?.written) return;
+    if (!applied?.written || applied.beforeRouting) return;
     this.platform.removeActual(response);
     applied.written = false;
   }

@@ -36,6 +36,7 @@ import type { PlatformRouter } from './platform/platform-router.js';
 import { CorsConfigurationError } from './policy/configuration-issue.js';
 import type { PolicyCompiler } from './policy/policy-compiler.js';
 import { type CorsPolicySummary, summarizePolicy } from './policy/policy-summary.js';
+import { PathPolicies } from './routing/path-policies.js';
 import type { RouteTarget } from './routing/route-target.js';
 
 /** What a route target's policy was compiled from, so that an update can compile it again. */
@@ -81,6 +82,14 @@ export class CorsExplorer {
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private readonly registered = new Set<RouteTarget>();
   private readonly unidentified: string[] = [];
+  /** Paths Nest registered controller routes at, to check `forRoot({ paths })` against. */
+  private readonly routePaths: string[] = [];
+  private paths: PathPolicies | undefined;
+
+  /** The policies of `forRoot({ paths })`, when there are any (for `CorsInspector`). */
+  get pathPolicies(): PathPolicies | undefined {
+    return this.paths && this.paths.size > 0 ? this.paths : undefined;
+  }
   private finishCapture: (() => void) | undefined;
   /** Some `@Options()` (or `@All()`) route has CORS off: it answers preflights itself. */
   ownOptionsWithoutCors = false;
@@ -100,9 +109,11 @@ export class CorsExplorer {
 
   prepare(): void {
     this.compileTargets();
+    this.paths = new PathPolicies(this.options?.paths, this.compiler);
     const adapter = this.adapterHost.httpAdapter;
     const issues = [
       ...this.compiler.issues,
+      ...this.paths.issues,
       ...misplacedPolicies(this.discovery, this.metadataScanner),
       ...(adapter ? conflictingCorsLayers(adapter) : []),
     ];
@@ -140,6 +151,7 @@ export class CorsExplorer {
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
         this.routes.push({ method: registration.method, path: registration.path, target });
+        this.routePaths.push(registration.path);
         const { method } = registration;
         if ((method === 'OPTIONS' || method === 'ALL') && !target.policy.enabled) {
           this.ownOptionsWithoutCors = true;
@@ -149,7 +161,8 @@ export class CorsExplorer {
       middleware: (callback, register) => router.registerMiddleware(callback, register),
       nestLayers: (name, args, register) => router.registerNestLayers(name, args, register),
     });
-    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, this));
+    const paths = this.paths.size > 0 ? this.paths : undefined;
+    installRequestHook(adapter, createCorsRequestHook(router, responder, platform, this, paths));
     this.runtime = { router, responder, platform };
   }
 
@@ -162,6 +175,8 @@ export class CorsExplorer {
       ...unseen.map((target) => `${target.name} was never seen registered as a route`),
       ...this.unidentified,
     ];
+    const served = this.paths?.servedByControllers(this.routePaths) ?? [];
+    if (served.length > 0) throw new CorsConfigurationError(served);
     if (problems.length > 0) {
       throw new Error(
         `CorsModule cannot tell the CORS policy of every route: ${problems.join('; ')}. ` +

@@ -147,7 +147,14 @@ export class CorsInspector {
       facts.requestMethod !== undefined
     ) {
       const preflight = facts as Preflight;
-      const route = routePreflight(router, request, preflight.requestMethod, this.explorer);
+      const route = routePreflight(
+        router,
+        request,
+        preflight.requestMethod,
+        facts.url,
+        this.explorer,
+        this.explorer.pathPolicies,
+      );
       if (route === UNDELIVERABLE) {
         return preflightResult(runtime, null, denyPreflight(UNDELIVERABLE_REASON, undefined));
       }

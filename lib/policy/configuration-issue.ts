@@ -20,7 +20,10 @@ export type CorsIssueCode =
   | 'credentials-with-wildcard'
   | 'credentials-with-insecure-pattern'
   | 'conflicting-cors-layer'
-  | 'policy-on-non-route';
+  | 'policy-on-non-route'
+  | 'invalid-path'
+  | 'path-served-by-controller'
+  | 'gateway-policies-differ';
 
 /** Codes of the warnings logged once at startup, for values browsers accept but cut short. */
 export type CorsWarningCode = 'max-age-over-browser-cap';
