@@ -10,7 +10,7 @@ import type { Preflight } from './cors-responder.js';
 import type { ActualAnswer, PreflightAnswer, RequestFacts } from './policy/decide.js';
 import { denyPreflight } from './policy/decide.js';
 import { type CorsPolicySummary, summarizePolicy } from './policy/policy-summary.js';
-import { resolveRoute } from './routing/route-target.js';
+import { type RouteTarget, resolveRoute } from './routing/route-target.js';
 
 /**
  * One route as Nest registered it, with its effective policy.
@@ -28,8 +28,8 @@ export interface CorsRouteReport {
   readonly method: string;
   /** The path Nest registered: global prefix, `RouterModule` path, URI version included. */
   readonly path: string;
-  /** `Controller.method`. */
-  readonly handler: string;
+  /** `Controller.method`; `null` for a path policy of `forRoot({ paths })` (method `ALL`). */
+  readonly handler: string | null;
   readonly policy: CorsPolicySummary;
 }
 
@@ -109,16 +109,17 @@ export class CorsInspector {
    * inspector.routes().filter((route) => route.policy && route.policy.credentials);
    */
   routes(): readonly CorsRouteReport[] {
-    return Object.freeze(
-      this.explorer.routes.map(({ method, path, target }) =>
-        Object.freeze({
-          method,
-          path,
-          handler: target.name,
-          policy: summarizePolicy(target.policy),
-        }),
+    const report = (method: string, path: string, handler: string | null, target: RouteTarget) =>
+      Object.freeze({ method, path, handler, policy: summarizePolicy(target.policy) });
+    return Object.freeze([
+      ...this.explorer.routes.map(({ method, path, target }) =>
+        report(method, path, target.name, target),
       ),
-    );
+      // Then one entry per path policy, for requests no handler of the module serves.
+      ...(this.explorer.pathPolicies?.entries() ?? []).map(({ key, target }) =>
+        report('ALL', key, null, target),
+      ),
+    ]);
   }
 
   /**

@@ -80,6 +80,11 @@ export class PathPolicies {
     }
   }
 
+  /** Each key, as written, with its target, in the order given. */
+  entries(): { readonly key: string; readonly target: RouteTarget }[] {
+    return this.policies.map(({ key, target }) => ({ key, target }));
+  }
+
   get size(): number {
     return this.policies.length;
   }

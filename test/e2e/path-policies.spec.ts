@@ -10,6 +10,7 @@ import {
   TOOLS,
 } from '../fixtures/paths/app.module.js';
 import { type AdapterFactory, adapters, corsHeadersOf } from './adapters.js';
+import { CorsInspector } from '../../lib/index.js';
 
 const QUERY = { query: '{ hello }' };
 
@@ -35,6 +36,30 @@ describe.each(adapters)('path policies on %s', (_platform, makeAdapter) => {
     http = request(app.getHttpServer());
   });
   afterAll(() => app.close());
+
+  it('are listed by CorsInspector.routes() after the routes, one entry per key', () => {
+    const paths = app
+      .get(CorsInspector)
+      .routes()
+      .filter((route) => route.handler === null)
+      .map(({ method, path, policy }) => ({
+        method,
+        path,
+        origins: policy && policy.origins,
+        credentials: policy && policy.credentials,
+      }));
+    expect(paths).toEqual([
+      {
+        method: 'ALL',
+        path: '/graphql',
+        origins: ['https://*.partner.example'],
+        credentials: true,
+      },
+      { method: 'ALL', path: '/static/{*file}', origins: ['*'], credentials: false },
+      { method: 'ALL', path: '/docs-json', origins: [TOOLS], credentials: false },
+      { method: 'ALL', path: '/closed', origins: false, credentials: false },
+    ]);
+  });
 
   const preflight = (path: string, origin: string, method: string, headers?: string) => {
     const req = http
