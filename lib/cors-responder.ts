@@ -19,10 +19,19 @@ interface Applied {
   readonly target: RouteTarget;
   readonly answer: ActualAnswer;
   written: boolean;
+  /** Written by the request hook for a path policy, before routing (see `applyBeforeRouting`). */
+  readonly beforeRouting?: boolean;
 }
 
 type Request = Record<PropertyKey, any>;
 export type Preflight = RequestFacts & { readonly origin: string; readonly requestMethod: string };
+
+/** A preflight's answer, with the handler (`null`: none) and policy source it names. */
+export interface DecidedPreflight {
+  readonly handler: string | null;
+  readonly source: string;
+  readonly answer: PreflightAnswer;
+}
 
 /**
  * Writes the engine's answers on one HTTP platform: the headers of an actual request, or the
@@ -71,10 +80,27 @@ export class CorsResponder {
     return answer.then((settled) => this.write(request, response, target, settled));
   }
 
+  /**
+   * Express: the headers of a path policy, written before routing. A route of the module that
+   * the request reaches takes them back (`enter`); a middleware passing it on does not (`leave`).
+   */
+  applyBeforeRouting(
+    target: RouteTarget,
+    request: Request,
+    response: unknown,
+  ): void | Promise<void> {
+    const write = (answer: ActualAnswer) => {
+      request[APPLIED] = { target, answer, written: true, beforeRouting: true } satisfies Applied;
+      this.platform.writeActual(response, answer);
+    };
+    const answer = this.decideActual(target, this.platform.factsOf(request));
+    return isPromise(answer) ? answer.then(write) : write(answer);
+  }
+
   /** Express: the request was passed on without an answer; what `enter` wrote goes. */
   leave(request: Request, response: unknown): void {
     const applied = request[APPLIED] as Applied | undefined;
-    if (!applied?.written) return;
+    if (!applied?.written || applied.beforeRouting) return;
     this.platform.removeActual(response);
     applied.written = false;
   }
@@ -82,8 +108,7 @@ export class CorsResponder {
   /** Refuses a preflight before any route is asked about it. */
   refusePreflight(facts: Preflight, response: unknown, reason: string): void {
     // No handler to name: the log names the path instead.
-    const path = clip(pathnameOf(facts.url));
-    this.sendPreflight(facts, response, path, 'none', denyPreflight(reason, undefined));
+    this.sendPreflight(facts, response, null, 'none', denyPreflight(reason, undefined));
   }
 
   /**
@@ -95,41 +120,59 @@ export class CorsResponder {
     facts: Preflight,
     response: unknown,
   ): void | Promise<void> {
+    const decided = this.decidePreflight(resolution, facts);
+    const send = ({ handler, source, answer }: DecidedPreflight) =>
+      this.sendPreflight(facts, response, handler, source, answer);
+    return isPromise(decided) ? decided.then(send) : send(decided);
+  }
+
+  /**
+   * The answer to a preflight, without sending it (`answerPreflight`, and `CorsInspector.check`).
+   * The target's policy is read once, so that an update in between cannot mix two policies.
+   */
+  decidePreflight(
+    resolution: RouteResolution & { kind: 'none' | 'target' | 'ambiguous' },
+    facts: Preflight,
+  ): DecidedPreflight | Promise<DecidedPreflight> {
     if (resolution.kind === 'none') {
-      return this.refusePreflight(
-        facts,
-        response,
-        `no handler serves ${clip(facts.requestMethod)} at this path`,
-      );
+      const reason = `no handler serves ${clip(facts.requestMethod)} at this path`;
+      return { handler: null, source: 'none', answer: denyPreflight(reason, undefined) };
     }
     if (resolution.kind === 'ambiguous') {
       const names = resolution.targets.map((target) => target?.name ?? 'a route of the app');
-      return this.refusePreflight(
-        facts,
-        response,
-        `the request decides between routes with different CORS policies (${[...new Set(names)].join(', ')}), which a preflight cannot show`,
-      );
+      const reason = `the request decides between routes with different CORS policies (${[...new Set(names)].join(', ')}), which a preflight cannot show`;
+      return { handler: null, source: 'none', answer: denyPreflight(reason, undefined) };
     }
-    const { target } = resolution;
-    const answer = decidePreflight(target.policy, facts, (error) =>
-      this.originFunctionFailed(target.policy as CompiledPolicy, error),
+    const { name: handler } = resolution.target;
+    const { policy } = resolution.target;
+    const answer = decidePreflight(policy, facts, (error) =>
+      this.originFunctionFailed(policy as CompiledPolicy, error),
     );
-    const send = (settled: PreflightAnswer) =>
-      this.sendPreflight(facts, response, target.name, target.policy.source, settled);
-    return isPromise(answer) ? answer.then(send) : send(answer);
+    const decided = (settled: PreflightAnswer) => ({
+      handler,
+      source: policy.source,
+      answer: settled,
+    });
+    return isPromise(answer) ? answer.then(decided) : decided(answer);
+  }
+
+  /** The answer to an actual request under `target`'s policy, without writing or logging it. */
+  actualAnswer(target: RouteTarget, facts: RequestFacts): ActualAnswer | Promise<ActualAnswer> {
+    const { policy } = target;
+    return decideActual(policy, facts, (error) =>
+      this.originFunctionFailed(policy as CompiledPolicy, error),
+    );
   }
 
   private decideActual(
     target: RouteTarget,
     facts: RequestFacts,
   ): ActualAnswer | Promise<ActualAnswer> {
-    const { policy } = target;
-    const answer = decideActual(policy, facts, (error) =>
-      this.originFunctionFailed(policy as CompiledPolicy, error),
-    );
+    const { source } = target.policy;
+    const answer = this.actualAnswer(target, facts);
     const explain = (settled: ActualAnswer) => {
       if (!settled.allowed && settled.reason !== undefined)
-        this.explain(facts, target.name, policy.source, settled.reason);
+        this.explain(facts, target.name, source, settled.reason);
       return settled;
     };
     return isPromise(answer) ? answer.then(explain) : explain(answer);
@@ -143,7 +186,7 @@ export class CorsResponder {
   private sendPreflight(
     facts: RequestFacts,
     response: unknown,
-    handler: string,
+    handler: string | null,
     source: string,
     answer: PreflightAnswer,
   ): void {
@@ -151,12 +194,17 @@ export class CorsResponder {
     if (!answer.allowed) this.explain(facts, handler, source, answer.reason);
   }
 
-  private explain(facts: RequestFacts, handler: string, source: string, reason: string): void {
+  private explain(
+    facts: RequestFacts,
+    handler: string | null,
+    source: string,
+    reason: string,
+  ): void {
     if (!this.debug && !isLogLevelEnabled('debug')) return;
     const method = clip(facts.method);
     const path = clip(pathnameOf(facts.url));
     const origin = clip(String(facts.origin ?? '(none)'));
-    const line = `Denied ${method} ${path} from ${origin} for ${handler} (policy: ${source}): ${reason}`;
+    const line = `Denied ${method} ${path} from ${origin} for ${handler ?? path} (policy: ${source}): ${reason}`;
     if (this.debug) this.logger.log(line);
     else this.logger.debug(line);
   }

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
+import { DiscoveryModule, DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { CORS_POLICY_COMPILER } from './cors.constants.js';
 import { CorsExplorer } from './cors.explorer.js';
+import { CorsInspector } from './cors.inspector.js';
+import { CorsPolicies } from './cors-policies.js';
 import {
   type CORS_ASYNC_OPTIONS_TYPE,
   CORS_MODULE_OPTIONS,
@@ -15,6 +17,7 @@ import {
   type CorsModuleRoot,
   markRoot,
 } from './nest/module-misuse.js';
+import { GatewayOrigins } from './nest/gateway-origin.js';
 import { PolicyCompiler } from './policy/policy-compiler.js';
 
 /**
@@ -46,7 +49,17 @@ import { PolicyCompiler } from './policy/policy-compiler.js';
       ],
     },
     CorsExplorer,
+    CorsInspector,
+    CorsPolicies,
+    // Created with the application, before Nest connects the WebSocket gateways at init().
+    {
+      provide: GatewayOrigins,
+      useFactory: (discovery: DiscoveryService, compiler: PolicyCompiler) =>
+        new GatewayOrigins(discovery, compiler),
+      inject: [DiscoveryService, CORS_POLICY_COMPILER],
+    },
   ],
+  exports: [CorsInspector, CorsPolicies],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule, OnModuleInit {
   /**
@@ -69,12 +82,19 @@ export class CorsModule extends ConfigurableCorsModule implements NestModule, On
     return markRoot(super.forRootAsync(options), 'CorsModule.forRootAsync');
   }
 
-  constructor(private readonly explorer: CorsExplorer) {
+  constructor(
+    private readonly explorer: CorsExplorer,
+    private readonly gateways: GatewayOrigins,
+  ) {
     super();
   }
 
-  /** Runs during `app.init()`, right before Nest registers its routes. */
+  /**
+   * Runs during `app.init()`, after Nest connected the WebSocket gateways and right before it
+   * registers its routes.
+   */
   configure(): void {
+    this.gateways.restore();
     this.explorer.prepare();
   }
 

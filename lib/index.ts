@@ -1,4 +1,12 @@
 export { CorsModule } from './cors.module.js';
+export {
+  CorsInspector,
+  type CorsCheckRequest,
+  type CorsCheckResult,
+  type CorsRouteReport,
+} from './cors.inspector.js';
+export { CorsPolicies } from './cors-policies.js';
+export type { CorsPolicySummary } from './policy/policy-summary.js';
 export { CorsPolicy } from './decorators/cors-policy.decorator.js';
 export {
   CorsConfigurationError,

@@ -79,6 +79,17 @@ export interface CorsPolicyOptions {
 export interface CorsModuleOptions extends CorsPolicyOptions {
   /** Named policies, referred to by `@CorsPolicy('name')`. Each inherits from the module's defaults. */
   policies?: Record<string, CorsPolicyOptions>;
+  /**
+   * Policies for paths no controller handler serves (GraphQL, static files, Swagger): keys in
+   * Nest's route syntax from the server root (the global prefix is not added), values what
+   * `@CorsPolicy()` takes, on top of the module's defaults. A request the router sends to a
+   * controller handler gets that handler's policy; a path that does not match a key exactly as
+   * written gets no CORS headers.
+   *
+   * @example
+   * const paths: CorsModuleOptions['paths'] = { '/graphql': 'partners', '/static/{*file}': { origin: '*' } };
+   */
+  paths?: Record<string, CorsPolicyDeclaration>;
   /** Logs why each request or preflight was denied, without raising the app's log level. Default `false`. */
   debug?: boolean;
 }

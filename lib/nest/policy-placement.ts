@@ -1,6 +1,7 @@
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsConfigurationIssue } from '../policy/configuration-issue.js';
+import { GATEWAY_METADATA } from './gateway-origin.js';
 import { isRouteHandler } from './route-metadata.js';
 
 /**
@@ -9,11 +10,11 @@ import { isRouteHandler } from './route-metadata.js';
  * `@nestjs/websockets`' `@WebSocketGateway()`.
  */
 const GRAPHQL_RESOLVER_METADATA = ['graphql:resolver_type', 'graphql:resolver_name'];
-const GATEWAY_METADATA = 'websockets:is_gateway';
 
 /**
- * Every `@CorsPolicy()` that can never apply: on a provider (a GraphQL resolver, a WebSocket
- * gateway, a service), or on a controller method that is no route handler. Each is an issue
+ * Every `@CorsPolicy()` that can never apply: on a provider (a GraphQL resolver, a service), on
+ * a method of a WebSocket gateway (its policy is the class's, checked at each handshake), or on
+ * a controller method that is no route handler. Each is an issue
  * naming the class and method, so that no policy is silently ignored.
  */
 export function misplacedPolicies(
@@ -43,7 +44,8 @@ export function misplacedPolicies(
     if (!provider || seen.has(provider)) continue;
     seen.add(provider);
     const what = describeProvider(provider);
-    if (hasPolicy(provider)) issues.push(misplaced(provider.name, provider, what));
+    const gateway = Reflect.hasMetadata(GATEWAY_METADATA, provider);
+    if (hasPolicy(provider) && !gateway) issues.push(misplaced(provider.name, provider, what));
     for (const methodName of metadataScanner.getAllMethodNames(provider.prototype)) {
       const method = provider.prototype[methodName] as Function;
       if (hasPolicy(method)) issues.push(misplaced(`${provider.name}.${methodName}`, method, what));
@@ -57,7 +59,7 @@ function describeProvider(provider: Function): string {
     return 'a GraphQL resolver: every operation arrives through the one GraphQL HTTP route, so CORS is a matter of that path; set its policy on the path (see the README, "GraphQL, static files and WebSockets"), not on the resolver';
   }
   if (Reflect.hasMetadata(GATEWAY_METADATA, provider)) {
-    return 'a WebSocket gateway, which answers no HTTP route; check the Origin of WebSocket connections in the gateway';
+    return 'a method of a WebSocket gateway: the Origin is checked once, at the handshake, against the policy on the gateway class; put it there';
   }
   return 'a provider, which answers no HTTP route; put it on a controller or one of its route handlers';
 }

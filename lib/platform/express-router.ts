@@ -16,6 +16,8 @@ interface Layer {
 
 interface ExpressAppLike {
   router?: { stack?: Layer[] };
+  /** The prototype of the app's requests, whose `path` getter runs Express's own `parseurl`. */
+  request?: object;
 }
 
 interface ExpressRequestLike {
@@ -115,7 +117,11 @@ export class ExpressRouter implements PlatformRouter {
     const stack = this.app.router?.stack ?? [];
     const before = stack.length;
     const result = register(args);
-    for (const layer of stack.slice(before)) this.passing.add(layer.handle);
+    for (const layer of stack.slice(before)) {
+      this.passing.add(layer.handle);
+      // `instance.all(excludedPath, notFound)`: a route, whose handlers are in its own stack.
+      for (const handler of layer.route?.stack ?? []) this.passing.add(handler.handle);
+    }
     return result;
   }
 
@@ -136,6 +142,14 @@ export class ExpressRouter implements PlatformRouter {
   /** Express has the Node.js response only. */
   needsNodeResponse(): boolean {
     return true;
+  }
+
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown {
+    // Express's own request prototype, so that `req.path` (and an origin function's
+    // `req.get()`) work as on a real request.
+    const request = Object.create(this.app.request ?? null) as Record<string, unknown>;
+    Object.assign(request, { method, url, originalUrl: url, headers });
+    return request;
   }
 
   /** The target of the route a request with its own method would reach, if it is ours alone. */

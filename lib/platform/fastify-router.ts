@@ -20,7 +20,15 @@ interface FindMyWayLike {
 interface RouteOptionsLike {
   handler: Function;
   config?: Record<PropertyKey, unknown>;
-  constraints?: { version?: unknown };
+  constraints?: Record<string, unknown> & { version?: unknown };
+}
+
+/** What a route of the module's does on Fastify where the request hook cannot (host-bound routes). */
+export interface FastifyRouteHooks {
+  /** Writes the headers of `target` for this request; a promise where an origin function is async. */
+  enter(target: RouteTarget, request: unknown, reply: unknown): void | Promise<void>;
+  /** Takes back the headers of an actual response. */
+  removeActual(reply: unknown): void;
 }
 
 export interface FastifyInstanceLike {
@@ -42,15 +50,20 @@ interface FastifyRequestLike {
  */
 export class FastifyRouter implements PlatformRouter {
   private readonly targets = new WeakMap<Function, RouteTarget>();
-  /** Versions of routes under header, media-type or custom versioning (find-my-way constraints). */
-  private readonly versions = new Set<unknown>();
+  /**
+   * Values of the constraints other than the host that routes of the module's use: the version
+   * under header, media-type or custom versioning, and constraints of the app's own. They are
+   * derived from request headers a preflight does not carry.
+   */
+  private readonly constraintValues = new Map<string, Set<unknown>>();
   private pending: RouteTarget | undefined;
+
   private readonly router: FindMyWayLike | undefined;
   private middieFlag: symbol | undefined;
 
   constructor(
     private readonly instance: FastifyInstanceLike,
-    private readonly removeActual: (reply: unknown) => void,
+    private readonly hooks: FastifyRouteHooks,
   ) {
     this.router = findMyWayOf(instance);
     instance.addHook('onRoute', (options) => {
@@ -59,8 +72,11 @@ export class FastifyRouter implements PlatformRouter {
       if (!target) return;
       this.targets.set(options.handler, target);
       options.config = { ...options.config, [CORS_ROUTE]: target };
-      const version = options.constraints?.version;
-      if (version !== undefined) this.versions.add(version);
+      for (const [name, value] of Object.entries(options.constraints ?? {})) {
+        if (name === 'host') continue; // a preflight carries the real Host
+        const values = this.constraintValues.get(name) ?? new Set();
+        this.constraintValues.set(name, values.add(value));
+      }
     });
   }
 
@@ -68,26 +84,32 @@ export class FastifyRouter implements PlatformRouter {
     // Nest's adapter registers the route synchronously, so the `onRoute` hook runs in between.
     this.pending = target;
     try {
-      return register(target.hostBound ? this.hostBoundRoute(handler) : handler);
+      return register(target.hostBound ? this.hostBoundRoute(target, handler) : handler);
     } finally {
       this.pending = undefined;
     }
   }
 
   /**
-   * Nest's host filter has no route to pass a request for another host on to here, so it
-   * throws its 404 at once (its handler proxy, being async, never throws synchronously): the
-   * headers written for the route go, since its handler does not run.
+   * A host-bound route runs Nest's host filter before its handler, and for another host that
+   * filter has no route to pass the request on to here: it throws its 404 at once (the handler
+   * proxy, being async, never throws synchronously). So such a route writes its headers itself,
+   * when the request reaches it (not in the request hook, so that a middleware's error for
+   * another host carries none, as on Express), and takes them back on that 404.
    */
-  private hostBoundRoute(handler: Function): Function {
-    const removeActual = this.removeActual;
+  private hostBoundRoute(target: RouteTarget, handler: Function): Function {
+    const { hooks } = this;
     const route = function corsHostBoundRoute(this: unknown, request: unknown, reply: unknown) {
-      try {
-        return handler.call(this, request, reply);
-      } catch (error) {
-        removeActual(reply);
-        throw error;
-      }
+      const run = () => {
+        try {
+          return handler.call(this, request, reply);
+        } catch (error) {
+          hooks.removeActual(reply);
+          throw error;
+        }
+      };
+      const entered = hooks.enter(target, request, reply);
+      return entered ? entered.then(run) : run();
     };
     copyHandlerIdentity(handler, route);
     return route;
@@ -128,7 +150,7 @@ export class FastifyRouter implements PlatformRouter {
     // A request the router matched can still end in the not-found handler, which Nest's adapter
     // calls for an empty route parameter: no handler of ours ran, so the headers written for
     // the matched route go.
-    const removeActual = this.removeActual;
+    const { removeActual } = this.hooks;
     return register([
       function corsNotFound(this: unknown, request: unknown, reply: unknown) {
         removeActual(reply);
@@ -146,8 +168,20 @@ export class FastifyRouter implements PlatformRouter {
     }
   }
 
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown {
+    // What the module reads of a Fastify request: its own fields, the Node.js request in `raw`
+    // (from which find-my-way derives its host and version constraints), and the config of the
+    // route find-my-way picks for it, as Fastify does before its hooks run.
+    const raw = { method, url, headers };
+    const router = this.router!;
+    const found = router.find(method, url, router.constrainer.deriveSyncConstraints(raw));
+    return { method, url, headers, raw, routeOptions: { config: found?.store?.config } };
+  }
+
   routedTarget(request: unknown): RouteTarget | null {
-    return targetOf((request as FastifyRequestLike).routeOptions.config);
+    const target = targetOf((request as FastifyRequestLike).routeOptions.config);
+    // A host-bound route writes its headers itself (see `hostBoundRoute`).
+    return target?.hostBound ? null : target;
   }
 
   candidatesFor(request: unknown, method: string): readonly RouteCandidate[] {
@@ -163,13 +197,13 @@ export class FastifyRouter implements PlatformRouter {
       if (!match || !reachesHandler(match.params)) return;
       const target = targetOf(match.store?.config);
       candidates.push(target);
-      // Nest's host filter cannot pass a request on here: for another host the route answers
-      // 404 itself, so its policy is not sure to apply.
-      if (target?.hostBound) candidates.push(null);
     };
     add(found);
-    // A preflight carries no version header: ask the router for each version the app serves.
-    for (const version of this.versions) add(router.find(method, url, { ...constraints, version }));
+    // A preflight carries no version header (nor the app's own constraint headers): ask the
+    // router for each value the app's routes serve; they must agree.
+    for (const [name, values] of this.constraintValues) {
+      for (const value of values) add(router.find(method, url, { ...constraints, [name]: value }));
+    }
     return candidates;
   }
 }

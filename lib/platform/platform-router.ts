@@ -40,4 +40,10 @@ export interface PlatformRouter {
    * may be sent past the framework's own reply object (Fastify: see `FastifyRouter`).
    */
   needsNodeResponse(): boolean;
+  /**
+   * A request object that this router's lookups and the platform's `factsOf` read as they read
+   * a real one, built from a described request (`CorsInspector.check()`): nothing is sent.
+   * `headers` have lower-case names.
+   */
+  describedRequest(method: string, url: string, headers: Record<string, string>): unknown;
 }

@@ -20,7 +20,10 @@ export type CorsIssueCode =
   | 'credentials-with-wildcard'
   | 'credentials-with-insecure-pattern'
   | 'conflicting-cors-layer'
-  | 'policy-on-non-route';
+  | 'policy-on-non-route'
+  | 'invalid-path'
+  | 'path-served-by-controller'
+  | 'gateway-policies-differ';
 
 /** Codes of the warnings logged once at startup, for values browsers accept but cut short. */
 export type CorsWarningCode = 'max-age-over-browser-cap';
@@ -54,6 +57,9 @@ export interface CorsConfigurationWarning {
   readonly value?: unknown;
 }
 
+/** Marks errors of this class in either build (`Symbol.for`, shared by both). */
+const BRAND = Symbol.for('nestjs-cors-policy.CorsConfigurationError');
+
 /**
  * Thrown once, when the application initialises, listing every problem in the CORS configuration:
  * the module's options, each named policy and each `@CorsPolicy()` decorator.
@@ -65,12 +71,25 @@ export interface CorsConfigurationWarning {
 export class CorsConfigurationError extends Error {
   readonly issues: readonly CorsConfigurationIssue[];
 
+  /**
+   * An app may load the ESM build and the CommonJS build of this package at once (its own code
+   * imports one, a library requires the other): `instanceof` accepts an error from either.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
+  }
+
   constructor(issues: readonly CorsConfigurationIssue[]) {
     const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message} [${issue.code}]`);
     super(
       `Invalid CORS configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
     );
     this.name = 'CorsConfigurationError';
+    Object.defineProperty(this, BRAND, { value: true });
     this.issues = Object.freeze([...issues]);
   }
 }

@@ -17,7 +17,7 @@ import {
 } from './compile-policy.js';
 import type { CorsConfigurationIssue, CorsConfigurationWarning } from './configuration-issue.js';
 
-const MODULE_ONLY_FIELDS = ['policies', 'debug'];
+const MODULE_ONLY_FIELDS = ['policies', 'paths', 'debug'];
 
 /**
  * Turns the module's options and each decorator into compiled policies, collecting every
@@ -35,6 +35,8 @@ export class PolicyCompiler {
   /** Values that work, but not as written; the module logs each once at startup. */
   readonly warnings: CorsConfigurationWarning[] = [];
   readonly global: EffectivePolicy;
+  /** `CorsModule.forRoot` or `CorsModule.forRootAsync`: where the module's options are. */
+  readonly modulePath: string;
   private readonly defaults: CheckedFields;
   private readonly named = new Map<string, CheckedFields>();
   /** Declarations already checked, so that a decorator shared by many handlers is parsed once. */
@@ -49,6 +51,7 @@ export class PolicyCompiler {
    *   `CorsModule.forRoot` or `CorsModule.forRootAsync`.
    */
   constructor(options: CorsModuleOptions, modulePath = 'CorsModule.forRoot') {
+    this.modulePath = modulePath;
     this.defaults = this.check(options, modulePath, MODULE_ONLY_FIELDS);
     this.issues.push(...checkCombination(this.defaults, modulePath));
     this.global = compileChecked(this.defaults, 'global');

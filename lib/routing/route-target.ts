@@ -4,7 +4,12 @@ import type { EffectivePolicy } from '../policy/compile-policy.js';
 export interface RouteTarget {
   /** `Controller.method`, for diagnostics. */
   readonly name: string;
-  readonly policy: EffectivePolicy;
+  /**
+   * Its effective policy. Replaced whole, in one assignment, when `CorsPolicies` updates a
+   * policy it involves (never mutated: a compiled policy is frozen, and whatever lives with it
+   * goes with it). A decision reads it once, so a request sees the old or the new policy.
+   */
+  policy: EffectivePolicy;
   /**
    * Its route may pass a request on to the next matching route without answering: Nest wraps
    * the handler of a host-bound controller, or of a version under header, media-type or custom

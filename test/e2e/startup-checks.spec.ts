@@ -177,10 +177,16 @@ describe.each(adapters)('startup checks on %s', (platform, makeAdapter) => {
       }
     }
 
+    // On the class, a gateway's policy applies to its handshakes; on a method, it never would.
     @SetMetadata('websockets:is_gateway', true) // what @nestjs/websockets' @WebSocketGateway() sets
     @CorsPolicy({ origin: APP })
     @Injectable()
-    class EventsGateway {}
+    class EventsGateway {
+      @CorsPolicy('partners')
+      handleMessage() {
+        return '';
+      }
+    }
 
     @Controller('helpers')
     class HelpersController {
@@ -207,13 +213,13 @@ describe.each(adapters)('startup checks on %s', (platform, makeAdapter) => {
         { path: 'HelpersController.format', code: 'policy-on-non-route', value: { origin: APP } },
         { path: 'OrdersService', code: 'policy-on-non-route', value: { origin: APP } },
         { path: 'OrdersResolver.orders', code: 'policy-on-non-route', value: 'partners' },
-        { path: 'EventsGateway', code: 'policy-on-non-route', value: { origin: APP } },
+        { path: 'EventsGateway.handleMessage', code: 'policy-on-non-route', value: 'partners' },
       ]);
       const [method, service, resolver, gateway] = error.issues.map((issue) => issue.message);
       expect(method).toMatch(/not a route handler/);
       expect(service).toMatch(/a provider/);
       expect(resolver).toMatch(/GraphQL resolver.*set its policy on the path/);
-      expect(gateway).toMatch(/WebSocket gateway/);
+      expect(gateway).toMatch(/method of a WebSocket gateway.*on the gateway class/);
     });
   });
 

@@ -69,10 +69,11 @@ const MIXED_LOAD = `import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CorsConfigurationError, CorsModule } from 'nestjs-cors-policy';
+import { CorsModule } from 'nestjs-cors-policy';
 const commonjs = createRequire(import.meta.url)('nestjs-cors-policy');
 if (commonjs.CorsModule === CorsModule) throw new Error('one build only: nothing would be mixed');
-const { CorsPolicy } = commonjs;`;
+// The error thrown by the ESM build's module is checked against the CommonJS build's class.
+const { CorsPolicy, CorsConfigurationError } = commonjs;`;
 
 describe('packed tarball', () => {
   let scratch: string;
