@@ -110,6 +110,15 @@ export class CorsExplorer {
   prepare(): void {
     this.compileTargets();
     this.paths = new PathPolicies(this.options?.paths, this.compiler);
+    // Path policies switch with runtime updates as routes do: on top of the module's defaults.
+    for (const { path, declaration, target } of this.paths.entries()) {
+      this.declarations.push({
+        target,
+        controller: path,
+        controllerDeclaration: undefined,
+        declaration,
+      });
+    }
     const adapter = this.adapterHost.httpAdapter;
     const issues = [
       ...this.compiler.issues,

@@ -16,6 +16,7 @@ interface PathPolicy {
   readonly matches: MatchFunction<object>;
   /** Without parameters or wildcards: a controller route that serves it leaves it no request. */
   readonly parameterless: boolean;
+  readonly declaration: CorsPolicyDeclaration;
   readonly target: RouteTarget;
 }
 
@@ -75,14 +76,15 @@ export class PathPolicies {
         path,
         matches: match(key, MATCH_OPTIONS),
         parameterless: !tokens.some(hasParameter),
+        declaration: declaration as CorsPolicyDeclaration,
         target: { name: `path ${quote(key)}`, policy, passesOn: false, hostBound: false },
       });
     }
   }
 
-  /** Each key, as written, with its target, in the order given. */
-  entries(): { readonly key: string; readonly target: RouteTarget }[] {
-    return this.policies.map(({ key, target }) => ({ key, target }));
+  /** Each key, as written, with where it is in the options, its declaration and its target. */
+  entries(): readonly Pick<PathPolicy, 'key' | 'path' | 'declaration' | 'target'>[] {
+    return this.policies;
   }
 
   get size(): number {

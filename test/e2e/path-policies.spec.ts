@@ -10,7 +10,7 @@ import {
   TOOLS,
 } from '../fixtures/paths/app.module.js';
 import { type AdapterFactory, adapters, corsHeadersOf } from './adapters.js';
-import { CorsInspector } from '../../lib/index.js';
+import { CorsInspector, CorsPolicies } from '../../lib/index.js';
 
 const QUERY = { query: '{ hello }' };
 
@@ -59,6 +59,22 @@ describe.each(adapters)('path policies on %s', (_platform, makeAdapter) => {
       { method: 'ALL', path: '/docs-json', origins: [TOOLS], credentials: false },
       { method: 'ALL', path: '/closed', origins: false, credentials: false },
     ]);
+  });
+
+  it('switch with runtime updates of the named policy they use', async () => {
+    const policies = app.get(CorsPolicies);
+    const before = policies.get('partners')!;
+    const graphql = () => preflight('/graphql', OTHER, 'POST', 'content-type');
+    await graphql().expect(403);
+    await policies.update('partners', { origin: ['https://*.partner.example', OTHER] });
+    try {
+      const res = await graphql().expect(204);
+      expect(res.headers['access-control-allow-origin']).toBe(OTHER);
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
+    } finally {
+      await policies.update('partners', before);
+    }
+    await graphql().expect(403);
   });
 
   const preflight = (path: string, origin: string, method: string, headers?: string) => {

@@ -266,7 +266,9 @@ describe('an async constraint strategy on fastify', () => {
   it('refuses preflights it cannot resolve', async () => {
     const served = await serve(
       AsyncTenantModule,
-      () => new FastifyAdapter({ constraints: { tenant: asyncTenant } } as any),
+      () => new FastifyAdapter(),
+      // Through the instance, which Nest 11's and 12's adapters both pass on to find-my-way.
+      (app) => app.getHttpAdapter().getInstance().addConstraintStrategy(asyncTenant),
     );
     try {
       const reply = await served.send(
@@ -465,7 +467,18 @@ class InheritedDifferentModule {}
 @Module({ imports: [CorsModule.forRoot({ origin: [APP, EVIL] })], controllers: [Plain1, Plain2] })
 class InheritedSameModule {}
 describe.each(adapters)('inherited route methods on %s', (_name, makeAdapter) => {
-  it('keep the policy of each controller', async () => {
+  // Nest 11 does not name the handler it registers `Controller.method`, so routes of one
+  // inherited method with different policies cannot be told apart: the startup says so.
+  const nest11 = process.env.COMPAT_NEST_MAJOR === '11';
+  (nest11 ? it : noTest)(
+    'fail the startup loudly on Nest 11 where their policies differ',
+    async () => {
+      await expect(serve(InheritedDifferentModule, makeAdapter)).rejects.toThrow(
+        /cannot tell the CORS policy of every route/,
+      );
+    },
+  );
+  (nest11 ? noTest : it)('keep the policy of each controller', async () => {
     const served = await serve(InheritedDifferentModule, makeAdapter);
     try {
       const off = await served.send('GET', '/off/shared', { origin: EVIL });
@@ -529,7 +542,9 @@ describe("a constraint of the app's own on fastify", () => {
   it('a preflight cannot know the header that picks the handler: must be refused', async () => {
     const served = await serve(
       TenantModule,
-      () => new FastifyAdapter({ constraints: { tenant: tenantStrategy } } as any),
+      () => new FastifyAdapter(),
+      // Through the instance, which Nest 11's and 12's adapters both pass on to find-my-way.
+      (app) => app.getHttpAdapter().getInstance().addConstraintStrategy(tenantStrategy),
     );
     try {
       const actual = await served.send('POST', '/orders', { origin: EVIL, 'x-tenant': 'internal' });
