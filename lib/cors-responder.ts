@@ -89,12 +89,9 @@ export class CorsResponder {
     request: Request,
     response: unknown,
   ): void | Promise<void> {
-    const write = (answer: ActualAnswer) => {
-      request[APPLIED] = { target, answer, written: true, beforeRouting: true } satisfies Applied;
-      this.platform.writeActual(response, answer);
-    };
     const answer = this.decideActual(target, this.platform.factsOf(request));
-    return isPromise(answer) ? answer.then(write) : write(answer);
+    if (!isPromise(answer)) return this.write(request, response, target, answer, true);
+    return answer.then((settled) => this.write(request, response, target, settled, true));
   }
 
   /** Express: the request was passed on without an answer; what `enter` wrote goes. */
@@ -178,8 +175,14 @@ export class CorsResponder {
     return isPromise(answer) ? answer.then(explain) : explain(answer);
   }
 
-  private write(request: Request, response: unknown, target: RouteTarget, answer: ActualAnswer) {
-    request[APPLIED] = { target, answer, written: true } satisfies Applied;
+  private write(
+    request: Request,
+    response: unknown,
+    target: RouteTarget,
+    answer: ActualAnswer,
+    beforeRouting = false,
+  ) {
+    request[APPLIED] = { target, answer, written: true, beforeRouting } satisfies Applied;
     this.platform.writeActual(response, answer);
   }
 

@@ -82,8 +82,6 @@ export class CorsExplorer {
   private readonly targetsByMarker = new Map<object, RouteTarget[]>();
   private readonly registered = new Set<RouteTarget>();
   private readonly unidentified: string[] = [];
-  /** Paths Nest registered controller routes at, to check `forRoot({ paths })` against. */
-  private readonly routePaths: string[] = [];
   private paths: PathPolicies | undefined;
 
   /** The policies of `forRoot({ paths })`, when there are any (for `CorsInspector`). */
@@ -165,7 +163,6 @@ export class CorsExplorer {
         if (!target) return registration.register(registration.handler);
         this.registered.add(target);
         this.routes.push({ method: registration.method, path: registration.path, target });
-        this.routePaths.push(registration.path);
         const { method } = registration;
         if ((method === 'OPTIONS' || method === 'ALL') && !target.policy.enabled) {
           this.ownOptionsWithoutCors = true;
@@ -189,7 +186,7 @@ export class CorsExplorer {
       ...unseen.map((target) => `${target.name} was never seen registered as a route`),
       ...this.unidentified,
     ];
-    const served = this.paths?.servedByControllers(this.routePaths) ?? [];
+    const served = this.paths?.servedByControllers(this.routes.map((route) => route.path)) ?? [];
     if (served.length > 0) throw new CorsConfigurationError(served);
     if (problems.length > 0) {
       throw new Error(

@@ -59,7 +59,8 @@ export class FastifyRouter implements PlatformRouter {
   private pending: RouteTarget | undefined;
 
   private readonly router: FindMyWayLike | undefined;
-  private middieFlag: symbol | undefined;
+  /** `@fastify/middie`'s flag, looked up once (`null`: not there). */
+  private middieFlag: symbol | null | undefined;
 
   constructor(
     private readonly instance: FastifyInstanceLike,
@@ -132,12 +133,12 @@ export class FastifyRouter implements PlatformRouter {
    * guards, pipes and handlers go through the request's reply.
    */
   needsNodeResponse(): boolean {
-    const flag = (this.middieFlag ??= Object.getOwnPropertySymbols(this.instance).find(
-      (symbol) => symbol.description === 'fastify-middie-has-middlewares',
-    ));
-    return (
-      flag === undefined || (this.instance as unknown as Record<symbol, unknown>)[flag] !== false
-    );
+    // Looked up on the first request, when Nest has registered middie; never again per request.
+    const flag = (this.middieFlag ??=
+      Object.getOwnPropertySymbols(this.instance).find(
+        (symbol) => symbol.description === 'fastify-middie-has-middlewares',
+      ) ?? null);
+    return flag === null || (this.instance as unknown as Record<symbol, unknown>)[flag] !== false;
   }
 
   registerNestLayers(
